@@ -1,0 +1,1 @@
+export { ExitBotError, type ExitBotErrorCode, ModelCallError } from './exitbot-error.ts';
