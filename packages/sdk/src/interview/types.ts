@@ -1,6 +1,6 @@
+import type { Guide } from '../guide/types.ts';
 import type { ChatModel } from '../model/chat-model.ts';
 import type { InterviewEvent, InterviewMode, Locale } from '../protocol/events.ts';
-import type { Guide } from '../guide/types.ts';
 
 /** Status of one topic within an interview. */
 export type TopicStatus = 'pending' | 'active' | 'covered' | 'declined' | 'skipped';
@@ -77,7 +77,12 @@ export interface InterviewerOptions {
 /** The interview engine bound to a guide and a model. */
 export interface Interviewer {
   /** A new interview's state (no question asked yet). */
-  createState(options: { id: string; locale?: Locale; mode?: InterviewMode; people?: InterviewPeople }): InterviewState;
+  createState(options: {
+    id: string;
+    locale?: Locale;
+    mode?: InterviewMode;
+    people?: InterviewPeople;
+  }): InterviewState;
   /** Opens the interview: yields the first question. */
   start(state: InterviewState, options?: { signal?: AbortSignal }): TurnResult;
   /** Takes the employee's input and yields the next step. */

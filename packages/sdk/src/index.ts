@@ -1,0 +1,5 @@
+// Public entry of @exitbot/sdk. Each feature folder owns its export list in its own index.ts.
+
+export * from './cache/index.ts';
+export * from './errors/index.ts';
+export * from './protocol/index.ts';
