@@ -1,0 +1,44 @@
+# syntax=docker/dockerfile:1.7
+# ExitBot server image: build the widget bundles with pnpm, run the server on a slim Node 24 image
+# as a non-root user with production dependencies only. Node 24 runs the TypeScript sources directly
+# (type stripping), so the runtime image keeps the workspace layout: packages/*/src plus widget/dist.
+
+ARG NODE_VERSION=24
+ARG PNPM_VERSION=10.34.8
+
+FROM node:${NODE_VERSION}-bookworm-slim AS base
+ARG PNPM_VERSION
+ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH CI=true
+RUN npm install -g pnpm@${PNPM_VERSION} && npm cache clean --force
+WORKDIR /app
+
+FROM base AS build
+COPY pnpm-lock.yaml pnpm-workspace.yaml package.json .npmrc ./
+RUN --mount=type=cache,id=pnpm,target=/pnpm/store pnpm fetch
+COPY . .
+RUN --mount=type=cache,id=pnpm,target=/pnpm/store pnpm install --offline --frozen-lockfile
+RUN pnpm --filter @exitbot/widget build
+
+FROM base AS prod-deps
+COPY pnpm-lock.yaml pnpm-workspace.yaml package.json .npmrc ./
+COPY packages/sdk/package.json packages/sdk/
+COPY packages/server/package.json packages/server/
+RUN --mount=type=cache,id=pnpm,target=/pnpm/store \
+    pnpm install --prod --frozen-lockfile --filter "@exitbot/server..."
+
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 EXITBOT_DATA_DIR=/data
+WORKDIR /app
+COPY --from=prod-deps --chown=node:node /app ./
+COPY --chown=node:node packages/sdk/src packages/sdk/src
+COPY --chown=node:node packages/server/src packages/server/src
+COPY --from=build --chown=node:node /app/packages/widget/dist packages/widget/dist
+COPY --from=build --chown=node:node /app/packages/widget/package.json packages/widget/package.json
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# Migrations run on start (idempotent); `exitbot migrate` runs them alone as a release step.
+CMD ["node", "packages/server/src/cli.ts", "serve"]
