@@ -1,0 +1,6 @@
+export {
+  analyzeSentiment,
+  type SentimentLabel,
+  type SentimentOptions,
+  type SentimentResult,
+} from './sentiment.ts';

@@ -1,0 +1,1 @@
+export { createRedactor, type PiiKind, type Redactor, type RedactorOptions } from './redactor.ts';
