@@ -10,6 +10,7 @@ export type ExitBotErrorCode =
   | 'bulkhead-full'
   | 'aborted'
   | 'http-error'
+  | 'network-error'
   | 'protocol-error';
 
 const marker = Symbol.for('exitbot.error');
