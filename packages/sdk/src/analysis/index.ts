@@ -3,4 +3,5 @@ export {
   type SentimentLabel,
   type SentimentOptions,
   type SentimentResult,
+  sentimentLabelThreshold,
 } from './sentiment.ts';
