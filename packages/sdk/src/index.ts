@@ -4,5 +4,6 @@ export * from './analysis/index.ts';
 export * from './cache/index.ts';
 export * from './client/index.ts';
 export * from './errors/index.ts';
+export * from './model/index.ts';
 export * from './privacy/index.ts';
 export * from './protocol/index.ts';
