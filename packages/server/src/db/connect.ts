@@ -1,0 +1,71 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Kysely, sql } from 'kysely';
+import type { Database } from './database.ts';
+
+/** Which engine is behind the Kysely instance. */
+export type DatabaseKind = 'postgres' | 'pglite';
+
+/** An open database: the Kysely instance, its kind and how to close it. */
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  /** Runs `select 1`; rejects when the database cannot answer. */
+  ping(): Promise<void>;
+  /** Closes the pool or the PGlite instance. */
+  close(): Promise<void>;
+}
+
+/** Options of `openDatabase()`. */
+export interface OpenDatabaseOptions {
+  /** A postgres:// URL; when absent the embedded PGlite database is used. */
+  databaseUrl?: string;
+  /** PGlite folder (its files live in `<dataDir>/pgdata`); 'memory://' for an in-memory database. */
+  dataDir?: string;
+  /** Pool size for Postgres. Default 10. */
+  poolSize?: number;
+  /** Name reported to Postgres (pg_stat_activity). */
+  applicationName?: string;
+}
+
+const dateOid = 1082;
+
+/** Opens Postgres (through `pg`) or PGlite (Kysely's own PGliteDialect); modules load lazily. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  let db: Kysely<Database>;
+  let kind: DatabaseKind;
+  if (options.databaseUrl) {
+    const [{ default: pg }, { PostgresDialect }] = await Promise.all([import('pg'), import('kysely')]);
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      application_name: options.applicationName ?? 'exitbot',
+      // `date` columns stay 'YYYY-MM-DD' strings (pg would build a local-midnight Date).
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === dateOid ? (value: string) => value : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    kind = 'postgres';
+  } else {
+    const dataDir = options.dataDir ?? 'memory://';
+    const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely')]);
+    let location = dataDir;
+    if (!dataDir.startsWith('memory://')) {
+      await mkdir(dataDir, { recursive: true });
+      location = join(dataDir, 'pgdata');
+    }
+    const pglite = new PGlite(location, { parsers: { [dateOid]: (value: string) => value } });
+    db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    kind = 'pglite';
+  }
+  return {
+    db,
+    kind,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,129 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** Thrown when an environment variable has a bad value; the message names the variable. */
+export class ConfigError extends Error {
+  readonly variable: string;
+
+  constructor(options: { variable: string; message: string }) {
+    super(`Invalid configuration: ${options.variable}: ${options.message}`);
+    this.name = 'ConfigError';
+    this.variable = options.variable;
+  }
+}
+
+const booleanSchema = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+
+const urlSchema = z
+  .url()
+  .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://')
+  .transform((value) => value.replace(/\/+$/, ''));
+
+/** The schema of every environment variable the server reads (names as in the environment). */
+export const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  EXITBOT_DATA_DIR: z.string().min(1).default('.exitbot-data'),
+  EXITBOT_DB_POOL_SIZE: positiveInt(500).default(10),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: urlSchema.optional(),
+  EXITBOT_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  EXITBOT_PUBLIC_URL: urlSchema.optional(),
+  EXITBOT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  EXITBOT_DEMO: booleanSchema.default(true),
+  EXITBOT_RATE_LIMIT_INTERVIEW_PER_MINUTE: positiveInt(100_000).default(30),
+  EXITBOT_RATE_LIMIT_TENANT_PER_SECOND: positiveInt(1_000_000).default(50),
+  EXITBOT_INTERVIEW_TTL_DAYS: positiveInt(365).default(30),
+  EXITBOT_ADMIN_TOKEN_TTL_HOURS: positiveInt(24 * 30).default(12),
+  EXITBOT_JOB_POLL_MS: positiveInt(60_000).default(1000),
+  EXITBOT_SHUTDOWN_TIMEOUT_MS: positiveInt(600_000).default(10_000),
+  EXITBOT_WIDGET_DIR: z.string().min(1).optional(),
+});
+
+/** Log levels, least to most severe. */
+export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
+
+/** The validated server configuration (parsed once at start). */
+export interface Config {
+  port: number;
+  host: string;
+  /** Postgres URL; undefined means the embedded PGlite database in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Absolute path of the data folder (PGlite files, generated secret). */
+  dataDir: string;
+  poolSize: number;
+  openai: { apiKey: string; baseURL: string | undefined; model: string } | undefined;
+  /** The model name used when an OpenAI-compatible key is configured. */
+  model: string;
+  /** Public base URL without a trailing slash. */
+  publicUrl: string;
+  /** Master key material; undefined means a secret generated in the data folder. */
+  secret: string | undefined;
+  logLevel: LogLevel;
+  demo: boolean;
+  rateLimits: { interviewPerMinute: number; tenantPerSecond: number };
+  interviewTtlDays: number;
+  adminTokenTtlHours: number;
+  jobPollMs: number;
+  shutdownTimeoutMs: number;
+  /** Folder with the widget build (`manifest.json` and hashed bundles). */
+  widgetDir: string;
+}
+
+/** Parses and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(
+  environment: Record<string, string | undefined> = process.env,
+  options: { cwd?: string; widgetDir?: string } = {},
+): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = environmentSchema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError({
+      variable: String(issue?.path[0] ?? 'environment'),
+      message: issue?.message ?? 'invalid value',
+    });
+  }
+  const env = result.data;
+  const cwd = options.cwd ?? process.cwd();
+  const host = env.HOST;
+  const displayHost = host === '0.0.0.0' || host === '::' || host === '127.0.0.1' ? 'localhost' : host;
+  return {
+    port: env.PORT,
+    host,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: resolve(cwd, env.EXITBOT_DATA_DIR),
+    poolSize: env.EXITBOT_DB_POOL_SIZE,
+    openai: env.OPENAI_API_KEY
+      ? { apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: env.EXITBOT_MODEL }
+      : undefined,
+    model: env.EXITBOT_MODEL,
+    publicUrl: env.EXITBOT_PUBLIC_URL ?? `http://${displayHost}:${env.PORT}`,
+    secret: env.EXITBOT_SECRET,
+    logLevel: env.LOG_LEVEL,
+    demo: env.EXITBOT_DEMO,
+    rateLimits: {
+      interviewPerMinute: env.EXITBOT_RATE_LIMIT_INTERVIEW_PER_MINUTE,
+      tenantPerSecond: env.EXITBOT_RATE_LIMIT_TENANT_PER_SECOND,
+    },
+    interviewTtlDays: env.EXITBOT_INTERVIEW_TTL_DAYS,
+    adminTokenTtlHours: env.EXITBOT_ADMIN_TOKEN_TTL_HOURS,
+    jobPollMs: env.EXITBOT_JOB_POLL_MS,
+    shutdownTimeoutMs: env.EXITBOT_SHUTDOWN_TIMEOUT_MS,
+    widgetDir: env.EXITBOT_WIDGET_DIR
+      ? resolve(cwd, env.EXITBOT_WIDGET_DIR)
+      : (options.widgetDir ?? fileURLToPath(new URL('../../widget/dist', import.meta.url))),
+  };
+}
