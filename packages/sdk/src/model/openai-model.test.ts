@@ -16,7 +16,7 @@ import { openaiModel } from './openai-model.ts';
 import { resetCircuitBreakers } from './resilience.ts';
 
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 beforeEach(() => resetCircuitBreakers());
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
