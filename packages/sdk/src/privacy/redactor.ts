@@ -35,7 +35,7 @@ const cardPattern = /(?<![\d+])\d(?:[ \u00a0-]?\d){12,18}(?!\d)/g;
  * A phone-shaped run: an optional `+`/`00` prefix, digits grouped by spaces, dots, dashes, slashes or
  * parentheses. `phoneCandidateIsPhone` then decides, so that dates, years and amounts stay.
  */
-const phonePattern = /(?<![\p{L}\p{N}+])(?:\+|\(\+?)?\d(?:[ \u00a0.\-/]?\(?\d\)?)+(?:\)?)(?![\p{L}\p{N}])/gu;
+const phonePattern = /(?<![\p{L}\p{N}+])(?:\+|\(\+?)?\d(?:[ \u00a0.\-/]?\(?\d\)?)+(?![\p{L}\p{N}])/gu;
 
 const trailingUrlPunctuation = /[.,;:!?]+$/;
 
@@ -103,6 +103,10 @@ for (const [base, variants] of Object.entries(diacriticVariants)) {
 }
 /** German umlauts are also written out: Müller = Mueller. */
 const umlautSpellings: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue' };
+
+function count(text: string, character: string): number {
+  return text.split(character).length - 1;
+}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -284,7 +288,10 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
         return passesLuhn(digits) ? placeholderFor('CARD', digits, match) : null;
       });
       result = replaceOutsidePlaceholders(result, phonePattern, (match) => {
-        const candidate = match.replace(/[.\-/]+$/, '');
+        let candidate = match.replace(/[.\-/]+$/, '');
+        // A closing parenthesis that opened before the number belongs to the sentence.
+        if (candidate.endsWith(')') && count(candidate, '(') < count(candidate, ')'))
+          candidate = candidate.slice(0, -1);
         if (!phoneCandidateIsPhone(candidate)) return null;
         return (
           placeholderFor('PHONE', candidate.replace(/[^\d+]/g, ''), candidate) + match.slice(candidate.length)
