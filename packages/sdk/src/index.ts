@@ -4,6 +4,8 @@ export * from './analysis/index.ts';
 export * from './cache/index.ts';
 export * from './client/index.ts';
 export * from './errors/index.ts';
+export * from './guide/index.ts';
+export * from './interview/index.ts';
 export * from './model/index.ts';
 export * from './privacy/index.ts';
 export * from './protocol/index.ts';

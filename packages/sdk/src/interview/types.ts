@@ -10,6 +10,7 @@ export interface TranscriptMessage {
   /** Message id (employee answers: the client message id when given). */
   id: string;
   role: 'interviewer' | 'employee';
+  /** What was said; empty for a decline given without words (the "skip" button). */
   text: string;
   topicId: string;
   /** interviewer: opening | probe | closing; employee: answer | decline */
@@ -29,6 +30,16 @@ export interface InterviewPeople {
   companyName?: string;
 }
 
+/** Progress of one topic: its status, the employee turns spent on it, and which probes were asked (indexes into `probes`). */
+export interface TopicProgress {
+  status: TopicStatus;
+  turns: number;
+  probesAsked: number[];
+}
+
+/** Why an interview ended: every topic done, the employee chose to stop, or the turn/time budget ran out. */
+export type InterviewEndReason = 'completed' | 'finished-early' | 'budget-reached';
+
 /** The whole interview as plain JSON: store it anywhere, resume it in any process. */
 export interface InterviewState {
   version: 1;
@@ -37,13 +48,15 @@ export interface InterviewState {
   mode: InterviewMode;
   guideId: string;
   status: 'active' | 'completed';
-  endReason?: 'completed' | 'finished-early' | 'budget-reached';
+  endReason?: InterviewEndReason;
+  /** The topic being asked about; null before `start()` and after the end. */
   currentTopicId: string | null;
-  topics: Record<string, { status: TopicStatus; turns: number; probesAsked: number[] }>;
+  topics: Record<string, TopicProgress>;
   /** Employee turns so far (answers and declines). */
   turns: number;
   transcript: TranscriptMessage[];
   people: InterviewPeople;
+  /** ISO timestamp of `createState()`, then of `start()` (the time budget counts from the first question). */
   startedAt: string;
   updatedAt: string;
   /** Count of interviewer messages served by the fallback. */

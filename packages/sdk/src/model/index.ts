@@ -8,3 +8,4 @@ export {
   resetCircuitBreakers,
   withResilience,
 } from './resilience.ts';
+export { scriptedModel } from './scripted-model.ts';
