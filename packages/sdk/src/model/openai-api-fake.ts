@@ -53,7 +53,13 @@ export function streamResponse(
     },
   });
   return new HttpResponse(body, {
-    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      // As OpenAI sends it. Without it msw ends the body by closing its fake socket, and undici then
+      // trips an internal assertion when the client had aborted the read.
+      'transfer-encoding': 'chunked',
+    },
   });
 }
 
