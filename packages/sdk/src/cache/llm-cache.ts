@@ -33,7 +33,7 @@ export interface LlmCache {
   set(key: string, value: unknown): void;
   /** Returns the cached value for `key`, or computes, stores and returns it. Concurrent callers share one computation. */
   getOrCompute<T>(key: string, compute: () => Promise<T>): Promise<T>;
-  /** Drops every entry whose key starts with the tenant's prefix. */
+  /** Drops every entry (and in-flight computation) whose key starts with the tenant's prefix. */
   deleteTenant(tenantId: string): void;
   clear(): void;
   stats(): CacheStats;
@@ -43,6 +43,9 @@ const textEncoder = new TextEncoder();
 
 function stableStringify(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
+  // Dates and other values with toJSON would otherwise all collapse to '{}' and share a key.
+  const { toJSON } = value as { toJSON?: unknown };
+  if (typeof toJSON === 'function') return stableStringify(toJSON.call(value));
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, entry]) => entry !== undefined)
@@ -85,50 +88,64 @@ export function createLlmCache(options: LlmCacheOptions = {}): LlmCache {
     });
   }
   const lru = new QuickLRU<string, unknown>({ maxSize, maxAge: maxAgeMs });
+  // In-flight computations by key. deleteTenant() and clear() drop them, so a computation that finishes
+  // after an erasure does not put the erased tenant's data back.
   const pending = new Map<string, Promise<unknown>>();
   let hits = 0;
   let misses = 0;
 
   const cache: LlmCache = {
     get<T>(key: string) {
-      const value = lru.get(key);
-      if (value === undefined) misses += 1;
-      else hits += 1;
-      return value as T | undefined;
+      // has() rather than a check for undefined, so a stored undefined is a hit, not a perpetual miss.
+      if (!lru.has(key)) {
+        misses += 1;
+        return undefined;
+      }
+      hits += 1;
+      return lru.get(key) as T | undefined;
     },
     set(key, value) {
       lru.set(key, value);
     },
     async getOrCompute<T>(key: string, compute: () => Promise<T>) {
-      const cached = cache.get<T>(key);
-      if (cached !== undefined) return cached;
+      if (lru.has(key)) return cache.get<T>(key) as T;
+      misses += 1;
       const inFlight = pending.get(key);
       if (inFlight) return inFlight as Promise<T>;
-      const promise = compute().then(
-        (value) => {
-          lru.set(key, value);
-          pending.delete(key);
-          return value;
-        },
-        (error: unknown) => {
-          pending.delete(key);
-          throw error;
-        },
-      );
+      const promise: Promise<T> = Promise.resolve()
+        .then(compute)
+        .then(
+          (value) => {
+            if (pending.get(key) === promise) {
+              pending.delete(key);
+              lru.set(key, value);
+            }
+            return value;
+          },
+          (error: unknown) => {
+            if (pending.get(key) === promise) pending.delete(key);
+            throw error;
+          },
+        );
       pending.set(key, promise);
       return promise;
     },
     deleteTenant(tenantId) {
       const prefix = `${encodeURIComponent(tenantId)}:`;
       for (const key of [...lru.keys()]) if (key.startsWith(prefix)) lru.delete(key);
+      for (const key of [...pending.keys()]) if (key.startsWith(prefix)) pending.delete(key);
     },
     clear() {
       lru.clear();
+      pending.clear();
       hits = 0;
       misses = 0;
     },
     stats() {
-      return { hits, misses, size: lru.size };
+      // quick-lru's own size still counts expired entries until they are touched; iterating drops them.
+      let size = 0;
+      for (const _key of lru.keys()) size += 1;
+      return { hits, misses, size };
     },
   };
   return cache;

@@ -45,7 +45,14 @@ export interface MockModelOptions {
   /** Wait between default chunks. Default 0. */
   chunkDelayMs?: number;
   /** What `generateObject` returns when no outcome is queued: a value, or a function of the call. Default `{}`. */
-  object?: unknown | ((call: MockModelCall) => unknown);
+  object?:
+    | ((call: MockModelCall) => unknown)
+    | Record<string, unknown>
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
   /** When set, every call without a queued outcome throws it. */
   error?: unknown;
   /** Outcomes consumed one per call (either method), in order. */
