@@ -232,6 +232,23 @@ describe('openaiModel generateObject', () => {
     expect(fake.requests[0]!.body.stream).not.toBe(true);
   });
 
+  it('should carry the caller abort to the structured-output HTTP request', async () => {
+    const fake = chatCompletions([hangUntilAborted]);
+    server.use(fake.handler);
+    const controller = new AbortController();
+    const resilient = openaiModel({ apiKey: 'sk-test', model: 'gpt-test', baseURL: fakeBaseURL });
+
+    const pending = failureOf(
+      resilient.generateObject({ messages, schema, schemaName: 'exit_reason', signal: controller.signal }),
+    );
+    await expect.poll(() => fake.requests.length).toBe(1);
+    controller.abort();
+
+    expect((await pending).code).toBe('aborted');
+    await expect.poll(() => fake.requests[0]!.signal.aborted).toBe(true);
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('should fail with model-output-invalid on malformed JSON, without retrying it', async () => {
     const fake = chatCompletions([() => completionResponse('{"reason": "manag')]);
     server.use(fake.handler);

@@ -72,7 +72,7 @@ function validateOptions(options: OpenAIModelOptions): void {
  * Maps anything the openai client throws to a `ModelCallError`: HTTP status, whether a retry may help
  * and the provider's Retry-After; a cancellation by the caller becomes code `aborted`.
  */
-export function toModelCallError(error: unknown, signal?: AbortSignal): ModelCallError {
+function toModelCallError(error: unknown, signal?: AbortSignal): ModelCallError {
   if (ModelCallError.isInstance(error)) return error;
   if (error instanceof APIUserAbortError || (signal?.aborted && isAbortError(error))) {
     return abortedError(signal);
