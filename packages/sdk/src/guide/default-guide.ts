@@ -40,7 +40,7 @@ export const defaultGuide: Guide = {
           es: '¿Hubo algún momento o hecho concreto que le hiciera empezar a buscar otras opciones?',
         },
         {
-          en: 'If you had to name the single most important reason, what would it be?',
+          en: 'If you had to pick the single most important reason, what would it be?',
           de: 'Wenn Sie den wichtigsten Grund nennen müssten, welcher wäre das?',
           fr: 'Si vous deviez citer la raison principale, laquelle serait-ce ?',
           es: 'Si tuviera que señalar la razón principal, ¿cuál sería?',
