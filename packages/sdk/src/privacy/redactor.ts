@@ -8,6 +8,7 @@ export interface RedactorOptions {
   /**
    * Names known from the interview's metadata (employee, manager, company). Each is matched in any
    * casing and with or without diacritics; parts of a multi-word name ("Smith") are matched alone too.
+   * Each spelling found gets its own placeholder, so `restore()` gives back exactly what was written.
    */
   names?: readonly string[];
 }
@@ -193,35 +194,28 @@ const nameStopwords = new Set([
   'prof',
 ]);
 
-interface NameEntry {
-  value: string;
-  regex: RegExp;
-}
-
-function buildNameEntries(names: readonly string[]): NameEntry[] {
-  const entries: NameEntry[] = [];
-  const seen = new Set<string>();
-  const add = (pattern: string, value: string) => {
-    if (seen.has(pattern)) return;
-    seen.add(pattern);
-    entries.push({
-      value,
-      regex: new RegExp(`(?<![\\p{L}\\p{N}_])${pattern}(?![\\p{L}\\p{N}_])`, 'giu'),
-    });
-  };
+/**
+ * One pattern per known name: the whole name as given, or any run of its distinctive parts ("Bob",
+ * "SMITH", "Bob Smith" of 'Robert "Bob" Smith'). Each distinct spelling found gets its own placeholder,
+ * so restoring gives back exactly the words that were written.
+ */
+function buildNamePatterns(names: readonly string[]): RegExp[] {
+  const patterns: string[] = [];
   const cleaned = names.map((name) => name.trim().replace(/\s+/g, ' ')).filter((name) => name.length >= 2);
-  // Whole names first so "John Smith" becomes one placeholder, then the distinctive parts alone.
-  for (const name of cleaned) add(namePattern(name), name);
   for (const name of cleaned) {
-    const parts = name.split(/[\s,]+/).filter((part) => part.length >= 2);
-    if (parts.length < 2) continue;
-    for (const part of parts) {
-      const bare = part.replace(/\.$/, '');
-      if (bare.length < 2 || nameStopwords.has(bare.toLowerCase())) continue;
-      add(namePattern(bare), name);
-    }
+    const parts = [
+      ...new Set(
+        name
+          .split(/[\s,"'“”‘’()«»]+/)
+          .map((part) => part.replace(/\.$/, ''))
+          .filter((part) => part.length >= 2 && !nameStopwords.has(part.toLowerCase())),
+      ),
+    ];
+    const whole = namePattern(name);
+    const partRun = `(?:${parts.map(namePattern).join('|')})`;
+    patterns.push(parts.length > 0 ? `(?:${whole}|${partRun}(?:[\\s\\u00a0]+${partRun})*)` : whole);
   }
-  return entries;
+  return patterns.map((pattern) => new RegExp(`(?<![\\p{L}\\p{N}_])${pattern}(?![\\p{L}\\p{N}_])`, 'giu'));
 }
 
 /** Calls `replace` on the pieces of `text` that are not placeholders already handed out. */
@@ -246,14 +240,14 @@ function replaceIn(text: string, regex: RegExp, replace: (match: string) => stri
  * @example
  * const redactor = createRedactor({ names: ['Jane Doe', 'Acme GmbH'] });
  * const safe = redactor.redact('Call JANE at +49 30 1234567'); // 'Call [NAME_1] at [PHONE_1]'
- * redactor.restore(safe); // 'Call Jane Doe at +49 30 1234567'
+ * redactor.restore(safe); // 'Call JANE at +49 30 1234567'
  */
 export function createRedactor(options: RedactorOptions = {}): Redactor {
   const names = options.names ?? [];
   if (!Array.isArray(names) || names.some((name) => typeof name !== 'string')) {
     throw new ExitBotError({ code: 'invalid-argument', message: 'names must be an array of strings' });
   }
-  const nameEntries = buildNameEntries(names);
+  const namePatterns = buildNamePatterns(names);
   const placeholderOf = new Map<string, string>();
   const originalOf = new Map<string, string>();
   const counters: Record<PiiKind, number> = { EMAIL: 0, PHONE: 0, URL: 0, IBAN: 0, CARD: 0, NAME: 0 };
@@ -297,9 +291,9 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
           placeholderFor('PHONE', candidate.replace(/[^\d+]/g, ''), candidate) + match.slice(candidate.length)
         );
       });
-      for (const entry of nameEntries) {
-        result = replaceOutsidePlaceholders(result, entry.regex, () =>
-          placeholderFor('NAME', entry.value.toLowerCase(), entry.value),
+      for (const pattern of namePatterns) {
+        result = replaceOutsidePlaceholders(result, pattern, (match) =>
+          placeholderFor('NAME', match.toLowerCase().replace(/\s+/g, ' '), match),
         );
       }
       return result;
