@@ -69,7 +69,12 @@ export type EmployeeInput =
   | { type: 'decline'; messageId?: string }
   | { type: 'finish'; messageId?: string };
 
-/** The result of one turn: events stream as they are produced; `state` resolves once they are all consumed. */
+/**
+ * The result of one turn. The turn runs as soon as it is created; `events` are buffered and can be
+ * read at any pace, even after the turn ended (each reader gets them all; stopping early stops only
+ * that reader). `state` resolves when the turn is complete, whether or not anyone reads the events,
+ * and rejects only with `ExitBotError` 'aborted' when the caller's signal cancelled the turn.
+ */
 export interface TurnResult {
   events: AsyncIterable<InterviewEvent>;
   state: Promise<InterviewState>;
