@@ -457,7 +457,9 @@ export function createInterviewer(options: InterviewerOptions = {}): Interviewer
           topicId: currentId,
           kind: declined ? 'decline' : 'answer',
           at: now().toISOString(),
-          ...(assessment ? { sentiment: assessment.sentiment } : {}),
+          ...(assessment
+            ? { sentiment: { score: assessment.sentiment.score, label: assessment.sentiment.label } }
+            : {}),
         };
         transcript = [...state.transcript, answer];
         turns += 1;
