@@ -48,6 +48,7 @@ export const environmentSchema = z.object({
   EXITBOT_JOB_POLL_MS: positiveInt(60_000).default(1000),
   EXITBOT_SHUTDOWN_TIMEOUT_MS: positiveInt(600_000).default(10_000),
   EXITBOT_WIDGET_DIR: z.string().min(1).optional(),
+  EXITBOT_SSE_FLUSH_MS: z.coerce.number().int().min(0).max(1000).default(30),
 });
 
 /** Log levels, least to most severe. */
@@ -78,6 +79,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Folder with the widget build (`manifest.json` and hashed bundles). */
   widgetDir: string;
+  /** Streamed question text is written at most this often (ms) after the first piece. */
+  sseFlushMs: number;
 }
 
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
@@ -122,6 +125,7 @@ export function loadConfig(
     adminTokenTtlHours: env.EXITBOT_ADMIN_TOKEN_TTL_HOURS,
     jobPollMs: env.EXITBOT_JOB_POLL_MS,
     shutdownTimeoutMs: env.EXITBOT_SHUTDOWN_TIMEOUT_MS,
+    sseFlushMs: env.EXITBOT_SSE_FLUSH_MS,
     widgetDir: env.EXITBOT_WIDGET_DIR
       ? resolve(cwd, env.EXITBOT_WIDGET_DIR)
       : (options.widgetDir ?? fileURLToPath(new URL('../../widget/dist', import.meta.url))),

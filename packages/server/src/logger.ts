@@ -28,7 +28,12 @@ export interface LoggerOptions {
 
 function serializeError(error: unknown): unknown {
   if (error instanceof Error) {
-    return { name: error.name, message: error.message, code: (error as { code?: unknown }).code, stack: error.stack };
+    return {
+      name: error.name,
+      message: error.message,
+      code: (error as { code?: unknown }).code,
+      stack: error.stack,
+    };
   }
   return error;
 }

@@ -43,14 +43,19 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       // `date` columns stay 'YYYY-MM-DD' strings (pg would build a local-midnight Date).
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-          oid === dateOid ? (value: string) => value : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+          oid === dateOid
+            ? (value: string) => value
+            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     kind = 'postgres';
   } else {
     const dataDir = options.dataDir ?? 'memory://';
-    const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely')]);
+    const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('kysely'),
+    ]);
     let location = dataDir;
     if (!dataDir.startsWith('memory://')) {
       await mkdir(dataDir, { recursive: true });

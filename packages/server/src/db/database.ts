@@ -9,7 +9,11 @@ export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 /** A timestamptz column written by the application. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A nullable timestamptz column. */
-export type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+export type NullableTimestamp = ColumnType<
+  Date | null,
+  Date | string | null | undefined,
+  Date | string | null
+>;
 
 /** Per-tenant settings stored as JSON on the tenant row (validated by `tenantSettingsSchema`). */
 export interface TenantSettingsJson {

@@ -22,7 +22,14 @@ describe.each(testDatabaseKinds)('row-level security on %s', (kind) => {
       await withTenant(database.handle, id, (db) =>
         db
           .insertInto('interviews')
-          .values({ id: randomUUID(), tenant_id: id, status: 'invited', mode: 'confidential', locale: 'en', expires_at: new Date(Date.now() + 86_400_000) })
+          .values({
+            id: randomUUID(),
+            tenant_id: id,
+            status: 'invited',
+            mode: 'confidential',
+            locale: 'en',
+            expires_at: new Date(Date.now() + 86_400_000),
+          })
           .execute(),
       );
     }
@@ -59,7 +66,14 @@ describe.each(testDatabaseKinds)('row-level security on %s', (kind) => {
       withTenant(database.handle, tenantA, (db) =>
         db
           .insertInto('interviews')
-          .values({ id: randomUUID(), tenant_id: tenantB, status: 'invited', mode: 'confidential', locale: 'en', expires_at: new Date() })
+          .values({
+            id: randomUUID(),
+            tenant_id: tenantB,
+            status: 'invited',
+            mode: 'confidential',
+            locale: 'en',
+            expires_at: new Date(),
+          })
           .execute(),
       ),
     ).rejects.toThrow(/row-level security/);
@@ -71,7 +85,12 @@ describe.each(testDatabaseKinds)('row-level security on %s', (kind) => {
       withTenant(database.handle, index % 2 === 0 ? tenantA : tenantB, async (db) => {
         await db
           .insertInto('audit_log')
-          .values({ tenant_id: index % 2 === 0 ? tenantA : tenantB, actor_type: 'system', action: marker, details: JSON.stringify({ index }) })
+          .values({
+            tenant_id: index % 2 === 0 ? tenantA : tenantB,
+            actor_type: 'system',
+            action: marker,
+            details: JSON.stringify({ index }),
+          })
           .execute();
         await new Promise((resolve) => setTimeout(resolve, (index * 7) % 11));
         if (index % 4 >= 2) throw new Error(`roll back ${index}`);
@@ -83,7 +102,12 @@ describe.each(testDatabaseKinds)('row-level security on %s', (kind) => {
     const kept = [];
     for (const tenantId of [tenantA, tenantB]) {
       const rows = await withTenant(database.handle, tenantId, (db) =>
-        db.selectFrom('audit_log').select('details').where('tenant_id', '=', tenantId).where('action', '=', marker).execute(),
+        db
+          .selectFrom('audit_log')
+          .select('details')
+          .where('tenant_id', '=', tenantId)
+          .where('action', '=', marker)
+          .execute(),
       );
       kept.push(...rows.map((row) => (row.details as { index: number }).index));
     }

@@ -3,6 +3,9 @@
 // The same SQL runs on Postgres and PGlite.
 import { type Kysely, sql } from 'kysely';
 
+// biome-ignore lint/suspicious/noExplicitAny: roles and migrations work on any schema.
+type AnyDatabase = Kysely<any>;
+
 /** Role that owns the tables (never used by requests). */
 export const ownerRole = 'exitbot_owner';
 /** Role every tenant-scoped transaction switches to. */
@@ -11,7 +14,7 @@ export const appRole = 'exitbot_app';
 export const workerRole = 'exitbot_worker';
 
 /** Creates the three roles if missing and lets the connecting user switch to them. Idempotent. */
-export async function ensureRoles(db: Kysely<unknown>): Promise<void> {
+export async function ensureRoles(db: AnyDatabase): Promise<void> {
   await sql`
     do $$
     declare
@@ -37,7 +40,7 @@ export async function ensureRoles(db: Kysely<unknown>): Promise<void> {
 }
 
 /** Tables whose ownership or row-level security is wrong (empty when all is well). */
-export async function findUnprotectedTables(db: Kysely<unknown>): Promise<string[]> {
+export async function findUnprotectedTables(db: AnyDatabase): Promise<string[]> {
   const result = await sql<{ relname: string }>`
     select c.relname
     from pg_class c
@@ -56,7 +59,7 @@ export async function findUnprotectedTables(db: Kysely<unknown>): Promise<string
 }
 
 /** Gives every table to exitbot_owner, grants DML to exitbot_app, and refuses a table without forced RLS. */
-export async function applyPrivileges(db: Kysely<unknown>): Promise<void> {
+export async function applyPrivileges(db: AnyDatabase): Promise<void> {
   await sql`
     do $$
     declare

@@ -24,7 +24,10 @@ export async function withTenant<T>(
 }
 
 /** Runs `work` in one transaction as the worker role (no tenant: it sees the outbox and tenant ids only). */
-export async function withWorker<T>(handle: DatabaseHandle, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+export async function withWorker<T>(
+  handle: DatabaseHandle,
+  work: (db: Kysely<Database>) => Promise<T>,
+): Promise<T> {
   return runScoped(handle, workerRole, '', work);
 }
 
@@ -46,7 +49,10 @@ async function runScoped<T>(
       try {
         result = await work(connection);
       } catch (error) {
-        await sql.raw('rollback').execute(connection).catch(() => undefined);
+        await sql
+          .raw('rollback')
+          .execute(connection)
+          .catch(() => undefined);
         throw error;
       }
       await sql.raw('commit').execute(connection);

@@ -85,11 +85,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         )
       )
     )`.execute(db);
-  await sql`create index interviews_tenant_created_idx on interviews (tenant_id, created_at desc, id desc)`.execute(db);
+  await sql`create index interviews_tenant_created_idx on interviews (tenant_id, created_at desc, id desc)`.execute(
+    db,
+  );
   await sql`create index interviews_tenant_status_created_idx on interviews (tenant_id, status, created_at desc, id desc)`.execute(
     db,
   );
-  await sql`create index interviews_tenant_department_idx on interviews (tenant_id, department, created_at desc)`.execute(db);
+  await sql`create index interviews_tenant_department_idx on interviews (tenant_id, department, created_at desc)`.execute(
+    db,
+  );
   await sql`create index interviews_tenant_external_idx on interviews (tenant_id, employee_external_id) where employee_external_id is not null`.execute(
     db,
   );
@@ -146,7 +150,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       details jsonb
     )`.execute(db);
   await sql`create index audit_log_tenant_at_idx on audit_log (tenant_id, at desc)`.execute(db);
-  await sql`create index audit_log_tenant_target_idx on audit_log (tenant_id, target_type, target_id)`.execute(db);
+  await sql`create index audit_log_tenant_target_idx on audit_log (tenant_id, target_type, target_id)`.execute(
+    db,
+  );
 
   await sql`
     create table outbox (
@@ -164,7 +170,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       failed_at timestamptz,
       created_at timestamptz not null default now()
     )`.execute(db);
-  await sql`create index outbox_due_idx on outbox (run_at) where done_at is null and failed_at is null`.execute(db);
+  await sql`create index outbox_due_idx on outbox (run_at) where done_at is null and failed_at is null`.execute(
+    db,
+  );
   await sql`create unique index outbox_open_key_idx on outbox (tenant_id, topic, key) where done_at is null and failed_at is null`.execute(
     db,
   );
@@ -173,7 +181,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Row-level security: the second wall behind every repository's tenant filter.
   await sql`alter table tenants enable row level security`.execute(db);
   await sql`alter table tenants force row level security`.execute(db);
-  await sql`create policy tenant_isolation on tenants using (id = ${tenantCheck}) with check (id = ${tenantCheck})`.execute(db);
+  await sql`create policy tenant_isolation on tenants using (id = ${tenantCheck}) with check (id = ${tenantCheck})`.execute(
+    db,
+  );
   await sql`create policy worker_read on tenants for select to exitbot_worker using (true)`.execute(db);
   for (const table of tenantTables) {
     const name = sql.table(table);
@@ -183,12 +193,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       db,
     );
   }
-  await sql`create policy worker_all on outbox for all to exitbot_worker using (true) with check (true)`.execute(db);
+  await sql`create policy worker_all on outbox for all to exitbot_worker using (true) with check (true)`.execute(
+    db,
+  );
 }
 
 /** Reverts the migration. */
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['outbox', 'audit_log', 'reports', 'messages', 'interviews', 'api_keys', 'signing_keys', 'tenants']) {
+  for (const table of [
+    'outbox',
+    'audit_log',
+    'reports',
+    'messages',
+    'interviews',
+    'api_keys',
+    'signing_keys',
+    'tenants',
+  ]) {
     await sql`drop table if exists ${sql.table(table)} cascade`.execute(db);
   }
 }

@@ -5,7 +5,9 @@ import { type DatabaseHandle, type DatabaseKind, openDatabase } from '../db/conn
 import { migrateToLatest } from '../db/migrate.ts';
 
 /** The database kinds to run a suite on: PGlite always, Postgres when DATABASE_URL is set. */
-export const testDatabaseKinds: DatabaseKind[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+export const testDatabaseKinds: DatabaseKind[] = process.env.DATABASE_URL
+  ? ['pglite', 'postgres']
+  : ['pglite'];
 
 /** A migrated database for one test file; `url` is set for Postgres (to open more pools on it). */
 export interface TestDatabase {

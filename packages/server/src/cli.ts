@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+// The `exitbot` command: serve, migrate, tenant create, token, seed-demo.
+import { parseArgs } from 'node:util';
+import { openDatabase } from './db/connect.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { isUuid } from './db/scope.ts';
+import { ensureDemo } from './demo.ts';
+import { type Config, ConfigError, loadConfig } from './env.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { openRuntime } from './runtime.ts';
+import { startServer } from './serve.ts';
+
+const help = `exitbot: confidential AI exit interviews
+
+Usage: exitbot <command> [options]
+
+Commands:
+  serve                         Start the server (migrates first; seeds the demo tenant unless EXITBOT_DEMO=false)
+  migrate                       Apply database migrations and exit
+  tenant create --name <name> [--origin <https://hr.example.com>]...
+                                Create a tenant; prints its id, an API key (shown once) and an admin token
+  token --tenant <id> [--role admin|analyst] [--ttl-hours <n>]
+                                Print an admin token for the tenant
+  token --tenant <id> --interview <id>
+                                Print a fresh interview token for an existing interview
+  seed-demo                     Create the demo tenant (if missing) and a demo interview; print the URLs
+
+Options:
+  -h, --help                    Show this help
+
+Configuration comes from environment variables (see docs/configuration.md), e.g.
+  PORT=3000 DATABASE_URL=postgres://... OPENAI_API_KEY=... exitbot serve
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`exitbot: ${message}\n`);
+  process.exit(1);
+}
+
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+}
+
+async function serveCommand(config: Config, logger: Logger): Promise<void> {
+  const server = await startServer({ config, logger });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('signal received', { signal });
+    server.close().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      name: { type: 'string' },
+      origin: { type: 'string', multiple: true },
+      tenant: { type: 'string' },
+      role: { type: 'string' },
+      'ttl-hours': { type: 'string' },
+      interview: { type: 'string' },
+    },
+  });
+  const [command, subcommand] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(help);
+    return;
+  }
+  const config = configOrExit();
+  const logger = createLogger({ level: config.logLevel });
+
+  switch (command) {
+    case 'serve':
+      return serveCommand(config, logger);
+    case 'migrate': {
+      const database = await openDatabase({
+        ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
+      });
+      try {
+        const { applied } = await migrateToLatest(database.db);
+        process.stdout.write(
+          applied.length > 0 ? `Applied: ${applied.join(', ')}\n` : 'Nothing to migrate.\n',
+        );
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    case 'tenant': {
+      if (subcommand !== 'create') fail('usage: exitbot tenant create --name <name> [--origin <origin>]...');
+      if (!values.name) fail('--name is required');
+      const { services, database } = await openRuntime({ config, logger });
+      try {
+        const tenant = await services.tenants.create({
+          name: values.name,
+          settings: { allowedOrigins: values.origin ?? [] },
+        });
+        await services.tokens.ensureServerKey(tenant.id);
+        const apiKey = await services.apiKeys.create({ tenantId: tenant.id, name: 'initial' });
+        const adminToken = await services.tokens.issueAdminToken({
+          tenantId: tenant.id,
+          subject: 'cli',
+          role: 'admin',
+          expiresAt: new Date(Date.now() + config.adminTokenTtlHours * 3_600_000),
+        });
+        process.stdout.write(
+          `Tenant:      ${tenant.id} (${tenant.name})\nAPI key:     ${apiKey.key}   (shown once)\nAdmin token: ${adminToken}\n`,
+        );
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    case 'token': {
+      if (!isUuid(values.tenant)) fail('--tenant <uuid> is required');
+      const { services, database } = await openRuntime({ config, logger });
+      try {
+        const tenant = await services.tenants.find(values.tenant);
+        if (!tenant) fail(`no tenant ${values.tenant}`);
+        if (values.interview) {
+          if (!isUuid(values.interview)) fail('--interview must be a uuid');
+          const interview = await services.interviews.get(tenant, values.interview, { identity: false });
+          const token = await services.tokens.issueInterviewToken({
+            tenantId: tenant.id,
+            interviewId: interview.id,
+            expiresAt: new Date(interview.expiresAt),
+          });
+          process.stdout.write(`${token}\n`);
+          return;
+        }
+        const role = values.role ?? 'admin';
+        if (role !== 'admin' && role !== 'analyst') fail('--role must be admin or analyst');
+        const hours = values['ttl-hours'] ? Number(values['ttl-hours']) : config.adminTokenTtlHours;
+        if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 30)
+          fail('--ttl-hours must be between 0 and 720');
+        const token = await services.tokens.issueAdminToken({
+          tenantId: tenant.id,
+          subject: 'cli',
+          role,
+          expiresAt: new Date(Date.now() + hours * 3_600_000),
+        });
+        process.stdout.write(`${token}\n`);
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    case 'seed-demo': {
+      const { services, database } = await openRuntime({ config, logger });
+      try {
+        const demo = await ensureDemo(services);
+        process.stdout.write(
+          [
+            `Demo tenant:     ${demo.tenantId}${demo.created ? ' (created)' : ''}`,
+            ...(demo.apiKey ? [`API key:         ${demo.apiKey}   (shown once)`] : []),
+            `Interview link:  ${demo.interviewLink}`,
+            `Demo HR portal:  ${config.publicUrl}/demo`,
+            `HR admin page:   ${config.publicUrl}/admin#token=${demo.adminToken}`,
+            '',
+          ].join('\n'),
+        );
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    default:
+      fail(`unknown command "${command}" (see exitbot --help)`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`exitbot: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

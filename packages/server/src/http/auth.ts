@@ -1,0 +1,96 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AdminCredential, AdminRole, InterviewCredential } from '../auth/token.service.ts';
+import { ApiError, unauthorized } from '../errors.ts';
+import type { Services } from '../services.ts';
+import type { AppEnv, Credential } from './context.ts';
+
+function bearer(c: Context): string {
+  const header = c.req.header('authorization');
+  if (!header) throw unauthorized();
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]{10,4096})$/.exec(header.trim());
+  if (!match?.[1]) throw unauthorized();
+  return match[1];
+}
+
+/** Answers 403 when the request comes from a browser origin the tenant has not allowed. */
+function checkOrigin(c: Context<AppEnv>, services: Services, allowed: string[]): void {
+  const origin = c.req.header('origin');
+  if (!origin) return;
+  const own = new URL(services.config.publicUrl).origin;
+  if (origin === own || origin === new URL(c.req.url).origin || allowed.includes(origin)) {
+    c.header('Access-Control-Allow-Origin', origin);
+    c.header('Vary', 'Origin', { append: true });
+    c.header('Access-Control-Expose-Headers', 'Retry-After, X-Request-Id');
+    return;
+  }
+  throw new ApiError({
+    status: 403,
+    code: 'origin-not-allowed',
+    message: 'This origin is not allowed for this tenant; add it to allowedOrigins in the tenant settings',
+  });
+}
+
+function limit(c: Context<AppEnv>, services: Services, credential: Credential): void {
+  const tenantDecision = services.limits.tenant.take(credential.tenantId);
+  const decision =
+    tenantDecision.allowed && credential.kind === 'interview'
+      ? services.limits.interview.take(credential.interviewId)
+      : tenantDecision;
+  if (!decision.allowed) {
+    throw new ApiError({
+      status: 429,
+      code: 'rate-limited',
+      message: 'Too many requests; retry later',
+      details: { retryAfterSeconds: decision.retryAfterSeconds },
+      headers: { 'Retry-After': String(decision.retryAfterSeconds) },
+    });
+  }
+}
+
+/** Requires a credential of one kind; sets `credential` and `tenant`, enforces the tenant's origins and rate limits. */
+export function requireCredential(services: Services, kind: Credential['kind']): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = bearer(c);
+    let credential: Credential;
+    try {
+      if (kind === 'interview') credential = await services.tokens.verifyInterviewToken(token);
+      else if (kind === 'admin') credential = await services.tokens.verifyAdminToken(token);
+      else credential = await services.apiKeys.verify(token);
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      c.get('logger').info('credential refused', {
+        kind,
+        reason: error instanceof Error ? error.message : 'unknown',
+      });
+      throw unauthorized();
+    }
+    const tenant = await services.tenants.find(credential.tenantId);
+    if (!tenant) throw unauthorized();
+    checkOrigin(c, services, tenant.settings.allowedOrigins);
+    limit(c, services, credential);
+    c.set('credential', credential);
+    c.set('tenant', tenant);
+    await next();
+  };
+}
+
+/** The verified interview credential of the request. */
+export function interviewCredential(c: Context<AppEnv>): InterviewCredential {
+  return c.get('credential') as InterviewCredential;
+}
+
+/** The verified admin credential of the request. */
+export function adminCredential(c: Context<AppEnv>): AdminCredential {
+  return c.get('credential') as AdminCredential;
+}
+
+/** After `requireCredential(services, 'admin')`: 403 unless the admin token has one of `roles`. */
+export function requireRole(roles: AdminRole[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const credential = c.get('credential');
+    if (credential?.kind !== 'admin' || !roles.includes(credential.role)) {
+      throw new ApiError({ status: 403, code: 'forbidden', message: 'Your role may not do this' });
+    }
+    await next();
+  };
+}

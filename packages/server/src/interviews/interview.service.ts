@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto';
+import { defaultGuide, type Locale } from '@exitbot/sdk';
+import { type AuditEntry, recordAudit } from '../audit/audit.repository.ts';
+import type { TokenService } from '../auth/token.service.ts';
+import type { DatabaseHandle } from '../db/connect.ts';
+import type { InterviewStatus, NewInterview } from '../db/database.ts';
+import { withTenant } from '../db/scope.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { findReport } from '../reports/report.repository.ts';
+import type { Tenant } from '../tenants/tenant.service.ts';
+import {
+  eraseInterview,
+  findInterview,
+  type InterviewSummaryRow,
+  insertInterviews,
+  listInterviews,
+  listMessages,
+} from './interview.repository.ts';
+import {
+  employeeStatus,
+  interviewView,
+  progressOf,
+  transcriptEntry,
+  transcriptEntryWithSentiment,
+} from './interview.views.ts';
+
+/** What an integrator sends to create one interview. */
+export interface CreateInterviewInput {
+  mode?: 'identified' | 'confidential' | 'anonymous';
+  locale?: Locale;
+  expiresAt?: string;
+  expiresInDays?: number;
+  employee?: { externalId?: string; name?: string };
+  attributes?: {
+    department?: string;
+    location?: string;
+    level?: string;
+    tenureMonths?: number;
+    terminationType?: string;
+    lastDay?: string;
+  };
+}
+
+/** Who is acting, for the audit log. */
+export interface Actor {
+  type: AuditEntry['actorType'];
+  id: string | null;
+  requestId?: string;
+}
+
+/** Options of `createInterviewService()`. */
+export interface InterviewServiceOptions {
+  database: DatabaseHandle;
+  tokens: TokenService;
+  publicUrl: string;
+  defaultTtlDays: number;
+  now?: () => number;
+}
+
+const dayMs = 86_400_000;
+const totalTopics = defaultGuide.topics.length;
+
+/** Creating, listing, reading and erasing interviews (every call scoped to one tenant). */
+export type InterviewService = ReturnType<typeof createInterviewService>;
+
+/** Creates the interview service. */
+export function createInterviewService(options: InterviewServiceOptions) {
+  const { database, tokens } = options;
+  const now = options.now ?? Date.now;
+
+  function toRow(tenant: Tenant, input: CreateInterviewInput): NewInterview {
+    const mode = input.mode ?? tenant.settings.defaultMode;
+    const anonymous = mode === 'anonymous';
+    const expiresAt = input.expiresAt
+      ? new Date(input.expiresAt)
+      : new Date(now() + (input.expiresInDays ?? options.defaultTtlDays) * dayMs);
+    if (expiresAt.getTime() <= now()) {
+      throw new ApiError({
+        status: 400,
+        code: 'invalid-request',
+        message: 'expiresAt must be in the future',
+      });
+    }
+    const attributes = anonymous ? undefined : input.attributes;
+    return {
+      id: randomUUID(),
+      tenant_id: tenant.id,
+      status: 'invited',
+      mode,
+      locale: input.locale ?? tenant.settings.defaultLocale,
+      employee_external_id: anonymous ? null : (input.employee?.externalId ?? null),
+      employee_name: anonymous ? null : (input.employee?.name ?? null),
+      department: attributes?.department ?? null,
+      location: attributes?.location ?? null,
+      level: attributes?.level ?? null,
+      tenure_months: attributes?.tenureMonths ?? null,
+      termination_type: attributes?.terminationType ?? null,
+      last_day: attributes?.lastDay ?? null,
+      state: null,
+      turn_reply_to: null,
+      turn_locked_until: null,
+      expires_at: expiresAt,
+    };
+  }
+
+  async function withToken(tenant: Tenant, row: InterviewSummaryRow) {
+    const token = await tokens.issueInterviewToken({
+      tenantId: tenant.id,
+      interviewId: row.id,
+      expiresAt: row.expires_at,
+    });
+    return {
+      interview: interviewView(row, { identity: true, now: now() }),
+      token,
+      link: `${options.publicUrl}/interview#token=${token}`,
+    };
+  }
+
+  return {
+    /** Creates interviews (one transaction) and signs an interview token for each. */
+    async create(tenant: Tenant, inputs: CreateInterviewInput[], actor: Actor) {
+      const rows = inputs.map((input) => toRow(tenant, input));
+      const inserted = await withTenant(database, tenant.id, async (db) => {
+        const result = await insertInterviews(db, rows);
+        await recordAudit(
+          db,
+          tenant.id,
+          result.map((row) => ({
+            actorType: actor.type,
+            actorId: actor.id,
+            action: 'interview.create',
+            targetType: 'interview',
+            targetId: row.id,
+            requestId: actor.requestId ?? null,
+            details: { mode: row.mode },
+          })),
+        );
+        return result;
+      });
+      return Promise.all(inserted.map((row) => withToken(tenant, row)));
+    },
+
+    /** A page of the tenant's interviews, newest first. */
+    async list(
+      tenant: Tenant,
+      query: {
+        status?: InterviewStatus;
+        department?: string;
+        createdAfter?: Date;
+        createdBefore?: Date;
+        cursor?: string;
+        limit: number;
+      },
+      view: { identity: boolean },
+    ) {
+      let before: { createdAt: Date; id: string } | undefined;
+      if (query.cursor) {
+        try {
+          const parsed = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as {
+            c: string;
+            i: string;
+          };
+          before = { createdAt: new Date(parsed.c), id: parsed.i };
+          if (Number.isNaN(before.createdAt.getTime()) || typeof before.id !== 'string')
+            throw new Error('bad cursor');
+        } catch {
+          throw new ApiError({ status: 400, code: 'invalid-request', message: 'Invalid cursor' });
+        }
+      }
+      const rows = await withTenant(database, tenant.id, (db) =>
+        listInterviews(db, tenant.id, { ...query, before, limit: query.limit + 1 }),
+      );
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return {
+        interviews: page.map((row) =>
+          interviewView(row, { identity: view.identity && row.mode === 'identified', now: now() }),
+        ),
+        nextCursor:
+          rows.length > query.limit && last
+            ? Buffer.from(JSON.stringify({ c: last.created_at.toISOString(), i: last.id })).toString(
+                'base64url',
+              )
+            : null,
+      };
+    },
+
+    /** One interview with its progress; 404 when the tenant has no such interview. */
+    async get(tenant: Tenant, id: string, view: { identity: boolean }) {
+      const row = await withTenant(database, tenant.id, (db) => findInterview(db, tenant.id, id));
+      if (!row) throw notFound('Interview');
+      return interviewView(row, {
+        identity: view.identity && row.mode === 'identified',
+        now: now(),
+        progress: progressOf(row.state, totalTopics),
+      });
+    },
+
+    /** The full transcript with per-answer sentiment; the read is audited. */
+    async transcript(tenant: Tenant, id: string, actor: Actor) {
+      return withTenant(database, tenant.id, async (db) => {
+        const row = await findInterview(db, tenant.id, id);
+        if (!row) throw notFound('Interview');
+        const messages = await listMessages(db, tenant.id, id, 0, 10_000);
+        await recordAudit(db, tenant.id, [
+          {
+            actorType: actor.type,
+            actorId: actor.id,
+            action: 'interview.transcript.read',
+            targetType: 'interview',
+            targetId: id,
+            requestId: actor.requestId ?? null,
+          },
+        ]);
+        return { interviewId: id, status: row.status, messages: messages.map(transcriptEntryWithSentiment) };
+      });
+    },
+
+    /** The stored report; 404 when there is no interview or no report yet. */
+    async report(tenant: Tenant, id: string) {
+      return withTenant(database, tenant.id, async (db) => {
+        const row = await findInterview(db, tenant.id, id);
+        if (!row) throw notFound('Interview');
+        const report = await findReport(db, tenant.id, id);
+        if (!report) {
+          throw new ApiError({
+            status: 404,
+            code: 'not-found',
+            message: 'The report is not ready',
+            details: { reportStatus: row.report_status },
+          });
+        }
+        return {
+          interviewId: id,
+          source: report.source,
+          createdAt: report.created_at.toISOString(),
+          report: report.report,
+        };
+      });
+    },
+
+    /** Erases the interview's content and identity (right to erasure); keeps an audited tombstone. */
+    async erase(tenant: Tenant, id: string, actor: Actor): Promise<void> {
+      await withTenant(database, tenant.id, async (db) => {
+        const row = await findInterview(db, tenant.id, id);
+        if (!row) throw notFound('Interview');
+        await eraseInterview(db, tenant.id, id, new Date(now()));
+        await recordAudit(db, tenant.id, [
+          {
+            actorType: actor.type,
+            actorId: actor.id,
+            action: 'interview.erase',
+            targetType: 'interview',
+            targetId: id,
+            requestId: actor.requestId ?? null,
+          },
+        ]);
+      });
+    },
+
+    /** The employee's view: status, progress, transcript. */
+    async employeeView(tenant: Tenant, id: string) {
+      return withTenant(database, tenant.id, async (db) => {
+        const row = await findInterview(db, tenant.id, id);
+        if (!row || row.status === 'erased') throw notFound('Interview');
+        const messages = await listMessages(db, tenant.id, id, 0, 10_000);
+        return {
+          interview: {
+            id: row.id,
+            status: employeeStatus(row, now()),
+            mode: row.mode,
+            locale: row.locale,
+            progress: progressOf(row.state, totalTopics),
+            estimatedMinutes: defaultGuide.budget.targetMinutes,
+          },
+          messages: messages.map(transcriptEntry),
+        };
+      });
+    },
+
+    /** Messages after `after`, for a client that reconnects. */
+    async employeeMessages(tenant: Tenant, id: string, after: number) {
+      return withTenant(database, tenant.id, async (db) => {
+        const row = await db
+          .selectFrom('interviews')
+          .select(['status', 'expires_at'])
+          .where('tenant_id', '=', tenant.id)
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (!row || row.status === 'erased') throw notFound('Interview');
+        const messages = await listMessages(db, tenant.id, id, after, 1000);
+        return { messages: messages.map(transcriptEntry), status: employeeStatus(row, now()) };
+      });
+    },
+  };
+}

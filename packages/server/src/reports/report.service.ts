@@ -1,0 +1,57 @@
+import { createLlmCache, generateReport, type InterviewState } from '@exitbot/sdk';
+import type { DatabaseHandle } from '../db/connect.ts';
+import type { OutboxRow } from '../db/database.ts';
+import { withTenant } from '../db/scope.ts';
+import { findInterview, updateInterview } from '../interviews/interview.repository.ts';
+import type { ModelProvider } from '../interviews/model-provider.ts';
+import type { Logger } from '../logger.ts';
+import type { TenantService } from '../tenants/tenant.service.ts';
+import { upsertReport } from './report.repository.ts';
+
+/** Options of `createReportJobHandler()`. */
+export interface ReportJobOptions {
+  database: DatabaseHandle;
+  tenants: TenantService;
+  models: ModelProvider;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** The outbox handler that writes an interview's report and moves the interview to completed. */
+export function createReportJobHandler(options: ReportJobOptions) {
+  const { database, tenants, models, logger } = options;
+  const now = options.now ?? Date.now;
+  const cache = createLlmCache({ maxSize: 500, maxAgeMs: 3_600_000 });
+
+  return async (job: OutboxRow): Promise<void> => {
+    const interviewId = String(job.payload.interviewId ?? '');
+    const tenant = await tenants.find(job.tenant_id);
+    if (!tenant) return;
+    const row = await withTenant(database, tenant.id, (db) => findInterview(db, tenant.id, interviewId));
+    if (!row || row.status === 'erased' || !row.state) {
+      logger.info('report skipped', { tenantId: tenant.id, interviewId, status: row?.status ?? 'missing' });
+      return;
+    }
+    const engine = models.forTenant(tenant.settings);
+    const report = await generateReport({
+      state: row.state as InterviewState,
+      ...(engine.model.provider === 'scripted' ? {} : { model: engine.model }),
+      cache,
+      tenantId: tenant.id,
+    });
+    await withTenant(database, tenant.id, async (db) => {
+      await upsertReport(db, tenant.id, interviewId, {
+        source: report.source,
+        body: report as unknown as Record<string, unknown>,
+      });
+      const current = await findInterview(db, tenant.id, interviewId);
+      if (current && current.status !== 'erased') {
+        await updateInterview(db, tenant.id, interviewId, {
+          status: current.status === 'ending' ? 'completed' : current.status,
+          report_status: 'ready',
+          updated_at: new Date(now()),
+        });
+      }
+    });
+  };
+}

@@ -1,0 +1,154 @@
+import { Hono } from 'hono';
+import { recordAudit } from '../audit/audit.repository.ts';
+import { withTenant } from '../db/scope.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { adminCredential, requireCredential, requireRole } from '../http/auth.ts';
+import type { AppEnv } from '../http/context.ts';
+import {
+  createApiKeySchema,
+  idParamSchema,
+  listQuerySchema,
+  registerKeySchema,
+  tenantSettingsPatchSchema,
+} from '../http/schemas.ts';
+import { validate } from '../http/validation.ts';
+import type { Actor } from '../interviews/interview.service.ts';
+import type { Services } from '../services.ts';
+
+/** HR admin routes (`/v1/admin`), authorised by an admin token; analysts read, admins also change. */
+export function adminRoutes(services: Services) {
+  const app = new Hono<AppEnv>();
+  app.use(requireCredential(services, 'admin'));
+  const onlyAdmins = requireRole(['admin']);
+  const actor = (c: { get: (key: 'credential' | 'requestId') => unknown }): Actor => ({
+    type: 'admin',
+    id: (c.get('credential') as { subject: string }).subject,
+    requestId: c.get('requestId') as string,
+  });
+
+  app.get('/interviews', validate('query', listQuerySchema), async (c) => {
+    const query = c.req.valid('query');
+    const identity = adminCredential(c).role === 'admin';
+    return c.json(
+      await services.interviews.list(
+        c.get('tenant'),
+        {
+          ...query,
+          createdAfter: query.createdAfter ? new Date(query.createdAfter) : undefined,
+          createdBefore: query.createdBefore ? new Date(query.createdBefore) : undefined,
+        },
+        { identity },
+      ),
+    );
+  });
+
+  app.get('/interviews/:id', validate('param', idParamSchema), async (c) => {
+    const tenant = c.get('tenant');
+    const { id } = c.req.valid('param');
+    const isAdmin = adminCredential(c).role === 'admin';
+    const interview = await services.interviews.get(tenant, id, { identity: isAdmin });
+    // Analysts see reports and aggregates, not what the employee wrote word for word.
+    const transcript = isAdmin ? (await services.interviews.transcript(tenant, id, actor(c))).messages : null;
+    return c.json({ interview, transcript });
+  });
+
+  app.get('/interviews/:id/report', validate('param', idParamSchema), async (c) =>
+    c.json(await services.interviews.report(c.get('tenant'), c.req.valid('param').id)),
+  );
+
+  app.get('/settings', async (c) => {
+    const tenant = c.get('tenant');
+    return c.json({ tenant: { id: tenant.id, name: tenant.name }, settings: tenant.settings });
+  });
+
+  app.patch('/settings', onlyAdmins, validate('json', tenantSettingsPatchSchema), async (c) => {
+    const patch = c.req.valid('json');
+    const tenant = await services.tenants.updateSettings(c.get('tenant').id, patch);
+    await withTenant(services.database, tenant.id, (db) =>
+      recordAudit(db, tenant.id, [
+        {
+          actorType: 'admin',
+          actorId: actor(c).id,
+          action: 'settings.update',
+          requestId: c.get('requestId'),
+          details: { fields: Object.keys(patch) },
+        },
+      ]),
+    );
+    return c.json({ tenant: { id: tenant.id, name: tenant.name }, settings: tenant.settings });
+  });
+
+  app.get('/keys', onlyAdmins, async (c) =>
+    c.json({ keys: await services.tokens.listKeys(c.get('tenant').id) }),
+  );
+
+  app.post('/keys', onlyAdmins, validate('json', registerKeySchema), async (c) => {
+    const body = c.req.valid('json');
+    const tenantId = c.get('tenant').id;
+    const result = await services.tokens.registerTenantKey({
+      tenantId,
+      jwk: body.jwk,
+      alg: body.alg,
+      ...(body.kid ? { kid: body.kid } : {}),
+      expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
+    });
+    await withTenant(services.database, tenantId, (db) =>
+      recordAudit(db, tenantId, [
+        {
+          actorType: 'admin',
+          actorId: actor(c).id,
+          action: 'key.register',
+          targetType: 'signing-key',
+          targetId: result.kid,
+          requestId: c.get('requestId'),
+        },
+      ]),
+    );
+    return c.json(result, 201);
+  });
+
+  app.delete('/keys/:kid', onlyAdmins, async (c) => {
+    const kid = c.req.param('kid');
+    if (!(await services.tokens.revokeTenantKey(c.get('tenant').id, kid))) throw notFound('Key');
+    return c.body(null, 204);
+  });
+
+  app.post('/keys/rotate', onlyAdmins, async (c) => {
+    const kid = await services.tokens.rotateServerKey(c.get('tenant').id);
+    return c.json({ kid }, 201);
+  });
+
+  app.get('/api-keys', onlyAdmins, async (c) =>
+    c.json({ apiKeys: await services.apiKeys.list(c.get('tenant').id) }),
+  );
+
+  app.post('/api-keys', onlyAdmins, validate('json', createApiKeySchema), async (c) => {
+    const tenantId = c.get('tenant').id;
+    const created = await services.apiKeys.create({ tenantId, name: c.req.valid('json').name });
+    await withTenant(services.database, tenantId, (db) =>
+      recordAudit(db, tenantId, [
+        {
+          actorType: 'admin',
+          actorId: actor(c).id,
+          action: 'api-key.create',
+          targetType: 'api-key',
+          targetId: created.id,
+          requestId: c.get('requestId'),
+        },
+      ]),
+    );
+    return c.json(created, 201);
+  });
+
+  app.delete('/api-keys/:id', onlyAdmins, validate('param', idParamSchema), async (c) => {
+    if (!(await services.apiKeys.revoke(c.get('tenant').id, c.req.valid('param').id)))
+      throw notFound('API key');
+    return c.body(null, 204);
+  });
+
+  app.all('*', () => {
+    throw new ApiError({ status: 404, code: 'not-found', message: 'No such route' });
+  });
+
+  return app;
+}

@@ -1,0 +1,44 @@
+import type { ChatModel } from '@exitbot/sdk';
+import { loadMasterSecret } from './auth/secret-box.ts';
+import { type DatabaseHandle, openDatabase } from './db/connect.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import type { Config } from './env.ts';
+import type { Logger } from './logger.ts';
+import { createServices, type Services } from './services.ts';
+
+/** Opens the database, runs migrations and builds the services (shared by `serve` and the CLI commands). */
+export async function openRuntime(options: { config: Config; logger: Logger; model?: ChatModel }): Promise<{
+  services: Services;
+  database: DatabaseHandle;
+  secretGenerated: boolean;
+}> {
+  const { config, logger } = options;
+  const database = await openDatabase({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
+    poolSize: config.poolSize,
+  });
+  try {
+    const { applied } = await migrateToLatest(database.db);
+    if (applied.length > 0) logger.info('migrations applied', { migrations: applied });
+    const { secret, generated } = await loadMasterSecret({ secret: config.secret, dataDir: config.dataDir });
+    if (generated && config.databaseUrl) {
+      logger.warn(
+        'EXITBOT_SECRET is not set: generated one in the data folder; set EXITBOT_SECRET on every replica',
+        {
+          dataDir: config.dataDir,
+        },
+      );
+    }
+    const services = await createServices({
+      config,
+      database,
+      logger,
+      secret,
+      ...(options.model ? { model: options.model } : {}),
+    });
+    return { services, database, secretGenerated: generated };
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,82 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { ensureDemo } from './demo.ts';
+import type { Config } from './env.ts';
+import type { Logger } from './logger.ts';
+import { openRuntime } from './runtime.ts';
+
+/** A running server. */
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Stops accepting, lets running replies finish and be stored (bounded), stops jobs, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Starts the HTTP server: database, migrations, demo seed (when on), job runner, then listen. */
+export async function startServer(options: {
+  config: Config;
+  logger: Logger;
+  /** Print the demo URLs and admin token to stdout. Default true. */
+  announce?: boolean;
+}): Promise<RunningServer> {
+  const { config, logger } = options;
+  const started = performance.now();
+  const { services, database } = await openRuntime({ config, logger });
+  const demo = config.demo ? await ensureDemo(services) : undefined;
+  const app = createApp(services);
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  services.jobs.start();
+  const base = config.publicUrl.replace(`:${config.port}`, `:${port}`);
+  logger.info('listening', {
+    url: base,
+    database: database.kind,
+    model: services.models.usesLlm ? (config.openai?.model ?? 'custom') : 'scripted',
+    startupMs: Math.round(performance.now() - started),
+  });
+  if (demo && options.announce !== false) {
+    const lines = [
+      '',
+      `ExitBot is running on ${base} (${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'Postgres'}, ${services.models.usesLlm ? 'LLM interviewer' : 'scripted interviewer: set OPENAI_API_KEY for the LLM'})`,
+      '',
+      `  Demo HR portal (employee interview):  ${base}/demo`,
+      `  HR admin page:                        ${base}/admin#token=${demo.adminToken}`,
+      `  Admin token (${config.adminTokenTtlHours} h):                 ${demo.adminToken}`,
+      ...(demo.apiKey ? [`  Demo tenant API key (shown once):     ${demo.apiKey}`] : []),
+      `  API description:                      ${base}/openapi.json`,
+      '',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: base,
+    port,
+    close() {
+      closing ??= (async () => {
+        logger.info('shutting down', { runningTurns: services.turns.runningTurns });
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        const drained = await services.turns.drain(config.shutdownTimeoutMs);
+        if (!drained)
+          logger.warn('shutdown timeout: some replies were not stored', {
+            runningTurns: services.turns.runningTurns,
+          });
+        await services.jobs.stop();
+        // Streams have ended with their turns; anything still open is cut now.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        await serverClosed;
+        await database.close();
+        logger.info('stopped');
+      })();
+      return closing;
+    },
+  };
+}

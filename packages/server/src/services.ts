@@ -1,0 +1,118 @@
+import type { ChatModel } from '@exitbot/sdk';
+import { type ApiKeyService, createApiKeyService } from './auth/api-key.service.ts';
+import { createSecretBox } from './auth/secret-box.ts';
+import { createTokenService, type TokenService } from './auth/token.service.ts';
+import type { DatabaseHandle } from './db/connect.ts';
+import type { Config } from './env.ts';
+import { createRateLimiter, type RateLimiter } from './http/rate-limiter.ts';
+import { createInterviewService, type InterviewService } from './interviews/interview.service.ts';
+import { createModelProvider, type ModelProvider } from './interviews/model-provider.ts';
+import { createTurnService, reportJobTopic, type TurnService } from './interviews/turn.service.ts';
+import { createJobRunner, type JobRunner } from './jobs/job-runner.ts';
+import type { Logger } from './logger.ts';
+import { createReportJobHandler } from './reports/report.service.ts';
+import { createTenantService, type TenantService } from './tenants/tenant.service.ts';
+
+/** Everything the routes use, built once per process (or per test). */
+export interface Services {
+  config: Config;
+  database: DatabaseHandle;
+  logger: Logger;
+  tokens: TokenService;
+  apiKeys: ApiKeyService;
+  tenants: TenantService;
+  interviews: InterviewService;
+  turns: TurnService;
+  models: ModelProvider;
+  jobs: JobRunner;
+  limits: { interview: RateLimiter; tenant: RateLimiter };
+  /** The demo tenant's id when the demo is on and seeded. */
+  demoTenantId: string | undefined;
+}
+
+/** Options of `createServices()`. */
+export interface CreateServicesOptions {
+  config: Config;
+  database: DatabaseHandle;
+  logger: Logger;
+  /** Master secret that encrypts private signing keys. */
+  secret: string;
+  /** Replaces the model of every tenant (tests: MockModel). */
+  model?: ChatModel;
+  /** Overrides the clock (tests). */
+  now?: () => number;
+  /** Turn lease (tests shorten it). */
+  turnLeaseMs?: number;
+}
+
+/** Builds the services (no network, no listening; the job runner is created stopped). */
+export async function createServices(options: CreateServicesOptions): Promise<Services> {
+  const { config, database, logger } = options;
+  const now = options.now;
+  const secretBox = await createSecretBox(options.secret);
+  const tokens = createTokenService({
+    database,
+    secretBox,
+    issuer: 'exitbot',
+    retiredKeyLifetimeMs:
+      Math.max(config.interviewTtlDays * 86_400_000, config.adminTokenTtlHours * 3_600_000) + 86_400_000,
+    ...(now ? { now } : {}),
+  });
+  const tenants = createTenantService({ database, ...(now ? { now } : {}) });
+  const models = createModelProvider({
+    openai: config.openai,
+    ...(options.model ? { model: options.model } : {}),
+    ...(now ? { now: () => new Date(now()) } : {}),
+  });
+  const jobs = createJobRunner({
+    database,
+    logger,
+    pollMs: config.jobPollMs,
+    handlers: {
+      [reportJobTopic]: createReportJobHandler({
+        database,
+        tenants,
+        models,
+        logger,
+        ...(now ? { now } : {}),
+      }),
+    },
+  });
+  const turns = createTurnService({
+    database,
+    models,
+    logger,
+    onInterviewEnded: () => jobs.kick(),
+    ...(options.turnLeaseMs ? { turnLeaseMs: options.turnLeaseMs } : {}),
+    ...(now ? { now } : {}),
+  });
+  return {
+    config,
+    database,
+    logger,
+    tokens,
+    apiKeys: createApiKeyService({ database, logger, ...(now ? { now } : {}) }),
+    tenants,
+    interviews: createInterviewService({
+      database,
+      tokens,
+      publicUrl: config.publicUrl,
+      defaultTtlDays: config.interviewTtlDays,
+      ...(now ? { now } : {}),
+    }),
+    turns,
+    models,
+    jobs,
+    limits: {
+      interview: createRateLimiter({
+        capacity: Math.max(1, Math.ceil(config.rateLimits.interviewPerMinute / 3)),
+        refillPerSecond: config.rateLimits.interviewPerMinute / 60,
+      }),
+      tenant: createRateLimiter({
+        capacity: config.rateLimits.tenantPerSecond * 2,
+        refillPerSecond: config.rateLimits.tenantPerSecond,
+      }),
+    },
+    demoTenantId: undefined,
+  };
+}
