@@ -106,9 +106,9 @@ describe('analyzeCube', () => {
     const berlin = analyze(list, 'all', { department: 'Sales', location: 'Berlin' }).view;
     const paris = analyze(list, 'all', { department: 'Sales', location: 'Paris' }).view;
     // If both were shown, 17 - 11 - 5 would single out Munich.
-    expect(berlin.suppressed && paris.suppressed ? 'both' : berlin.suppressed || paris.suppressed ? 'one' : 'none').not.toBe(
-      'none',
-    );
+    expect(
+      berlin.suppressed && paris.suppressed ? 'both' : berlin.suppressed || paris.suppressed ? 'one' : 'none',
+    ).not.toBe('none');
     expect(sales).toBe(17);
     // Paris seen from the other side (Paris's department breakdown) agrees.
     const parisView = analyze(list, 'all', { location: 'Paris' });
@@ -149,7 +149,10 @@ describe('analyzeCube', () => {
     const list = [...people(8, { department: null }), ...people(9, { department: 'Sales' })];
     const view = analyze(list, 'all', { department: null });
     expect(view.view).toEqual({ count: 8, suppressed: false });
-    expect(analyze(list, 'all', {}).breakdowns.department?.map((entry) => entry.value)).toEqual(['Sales', null]);
+    expect(analyze(list, 'all', {}).breakdowns.department?.map((entry) => entry.value)).toEqual([
+      'Sales',
+      null,
+    ]);
   });
 
   it('should refuse an unknown period', () => {
@@ -200,7 +203,9 @@ describe('analyzeCube against a differencing attacker', () => {
     return list.filter(
       (person) =>
         monthInPeriod(person.month, cell.period) &&
-        filterDimensions.every((dimension) => cell.values[dimension] === undefined || person[dimension] === cell.values[dimension]),
+        filterDimensions.every(
+          (dimension) => cell.values[dimension] === undefined || person[dimension] === cell.values[dimension],
+        ),
     ).length;
   }
 
@@ -212,7 +217,10 @@ describe('analyzeCube against a differencing attacker', () => {
       (periodKind(inner.period) === 'quarter' && outer.period === inner.period.slice(0, 4));
     return (
       periodContains &&
-      filterDimensions.every((dimension) => outer.values[dimension] === undefined || outer.values[dimension] === inner.values[dimension])
+      filterDimensions.every(
+        (dimension) =>
+          outer.values[dimension] === undefined || outer.values[dimension] === inner.values[dimension],
+      )
     );
   }
 
@@ -229,7 +237,10 @@ describe('analyzeCube against a differencing attacker', () => {
       const record = (cell: Coordinates, count: number, suppressed: boolean) => {
         const key = JSON.stringify(cell);
         const previous = seen.get(key);
-        if (previous) expect(previous.suppressed, `cell ${key} shown in one view and withheld in another`).toBe(suppressed);
+        if (previous)
+          expect(previous.suppressed, `cell ${key} shown in one view and withheld in another`).toBe(
+            suppressed,
+          );
         else seen.set(key, { cell, count, suppressed });
         expect(count).toBe(trueCount(list, cell));
         if (!suppressed && count > 0) expect(count).toBeGreaterThanOrEqual(minGroupSize);
@@ -241,7 +252,8 @@ describe('analyzeCube against a differencing attacker', () => {
             for (const level of filterOptions('level')) {
               const values = { department, location, level };
               const filters: CubeFilters = {};
-              for (const dimension of filterDimensions) if (values[dimension] !== undefined) filters[dimension] = values[dimension];
+              for (const dimension of filterDimensions)
+                if (values[dimension] !== undefined) filters[dimension] = values[dimension];
               const result = analyzeCube({ sources, period, filters, minGroupSize });
               if (result.view.count === 0) continue;
               record({ period, values }, result.view.count, result.view.suppressed);
@@ -249,11 +261,17 @@ describe('analyzeCube against a differencing attacker', () => {
                 const entries = result.breakdowns[dimension];
                 if (!entries) continue;
                 for (const entry of entries) {
-                  record({ period, values: { ...values, [dimension]: entry.value } }, entry.count, entry.suppressed);
+                  record(
+                    { period, values: { ...values, [dimension]: entry.value } },
+                    entry.count,
+                    entry.suppressed,
+                  );
                 }
                 // What the breakdown withholds, the total gives away as a sum: it must be 0 or >= min.
                 if (!result.view.suppressed) {
-                  const hidden = entries.filter((entry) => entry.suppressed).reduce((sum, entry) => sum + entry.count, 0);
+                  const hidden = entries
+                    .filter((entry) => entry.suppressed)
+                    .reduce((sum, entry) => sum + entry.count, 0);
                   if (hidden > 0) expect(hidden).toBeGreaterThanOrEqual(minGroupSize);
                 }
               }

@@ -129,7 +129,7 @@ function memberToSuppress(
   countOf: (cell: string) => number,
   minGroupSize: number,
 ): string | undefined {
-  let suppressedEntries = 0;
+  let suppressedEntries = countOf(line.total) > 0 && suppressed.has(line.total) ? 1 : 0;
   let suppressedSum = 0;
   let smallest: string | undefined;
   let smallestCount = Number.POSITIVE_INFINITY;
