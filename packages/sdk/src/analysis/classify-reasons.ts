@@ -199,7 +199,7 @@ export function classifyReasonsOffline(options: { state: InterviewState }): Reas
   const [primaryId, primaryTally] = first;
   const secondary = ranked
     .slice(1)
-    .filter(([, tally]) => tally.score >= Math.max(0.5, primaryTally.score * 0.2))
+    .filter(([, tally]) => tally.score >= Math.max(1, primaryTally.score * 0.2))
     .slice(0, maxSecondary)
     .map(([reason, tally]) => toFinding(reason, tally, Math.max(0.05, confidenceOf(tally))));
   return {

@@ -317,7 +317,7 @@ function topicTitle(topicId: string, guide: Guide, locale: Locale): string {
   return topic ? localize(topic.title, locale) : topicId;
 }
 
-/** The parts of a report that the offline and the model path compute the same way. */
+/** Whether losing this person is likely regrettable, and the signals for and against, in `locale`. */
 export function regrettableLossOf(options: {
   reasons: Pick<ReasonClassification, 'primary'>;
   wouldReturn: Outlook;

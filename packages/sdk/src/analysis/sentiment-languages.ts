@@ -31,6 +31,8 @@ const decrement = -0.293;
  */
 const workplaceLexicon: Record<Locale, Record<string, number>> = {
   en: {
+    // Neutral here, though the general lexicon scores them.
+    pay: 0,
     toxic: -2.5,
     underpaid: -2,
     undervalued: -2,
@@ -73,6 +75,9 @@ const workplaceLexicon: Record<Locale, Record<string, number>> = {
     credit: 0,
   },
   de: {
+    // Mistranslations in the general lexicon: würde (would, not Würde), Führung (management).
+    würde: 0,
+    führung: 0,
     toxisch: -2.5,
     // Common forms of mögen/gefallen that the translated lexicon lacks.
     mag: 1.5,
@@ -104,6 +109,8 @@ const workplaceLexicon: Record<Locale, Record<string, number>> = {
     perspektivlos: -2,
   },
   fr: {
+    // Direction is management here, not a good sign.
+    direction: 0,
     toxique: -2.5,
     épuisant: -2,
     épuisé: -2,
@@ -133,6 +140,10 @@ const workplaceLexicon: Record<Locale, Record<string, number>> = {
     merci: 1.5,
   },
   es: {
+    // Mistranslations in the general lexicon: si (if, not sí), puesto (a job), oferta (an offer).
+    si: 0,
+    puesto: 0,
+    oferta: 0,
     tóxico: -2.5,
     estresante: -2,
     estresado: -2,
