@@ -218,7 +218,11 @@ describe('generateReport', () => {
       for (const value of Object.values(record)) visit(value);
     };
     visit(reportContentJsonSchema());
+    const text = JSON.stringify(reportContentJsonSchema());
     expect(reportContentJsonSchema()).not.toHaveProperty('$schema');
+    // Bounds stay in validation only: not every OpenAI-compatible server accepts them in strict mode.
+    expect(text).not.toMatch(/"(minimum|maximum|minLength|maxItems)"/);
+    expect(text).toContain('"enum":["compensation","career-growth"');
   });
 
   it('should repair malformed JSON with one more call', async () => {

@@ -4,9 +4,28 @@ import type { ChatMessage, ChatModel, JsonSchema } from '../model/chat-model.ts'
 import { isAbortError } from '../model/model-errors.ts';
 
 /**
+ * Keywords left out of the schema sent to the model: not every OpenAI-compatible server accepts them in
+ * strict mode. The zod schema still enforces them when the answer is validated.
+ */
+const portableOmissions = [
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minItems',
+  'maxItems',
+];
+
+/**
  * The JSON schema of a zod schema in the form OpenAI's strict structured outputs accept: every object
- * lists all its properties as required and forbids others. Throws when the schema has optional
- * properties (strict mode cannot express them; use `.nullable()`).
+ * lists all its properties as required and forbids others, and only portable keywords are kept (bounds
+ * and lengths are left to validation). Throws when the schema has optional properties (strict mode
+ * cannot express them; use `.nullable()`).
  */
 export function strictJsonSchema(schema: z.ZodType): JsonSchema {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'throw' });
@@ -31,6 +50,7 @@ export function strictJsonSchema(schema: z.ZodType): JsonSchema {
       }
       record.additionalProperties = false;
     }
+    for (const keyword of portableOmissions) delete record[keyword];
     for (const [key, value] of Object.entries(record)) visit(value, path ? `${path}.${key}` : key);
   };
   visit(json, '');
