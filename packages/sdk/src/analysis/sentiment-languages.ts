@@ -78,6 +78,8 @@ const workplaceLexicon: Record<Locale, Record<string, number>> = {
     // Mistranslations in the general lexicon: würde (would, not Würde), Führung (management).
     würde: 0,
     führung: 0,
+    // lieber means "rather" ("ich würde lieber nicht"), not "dear".
+    lieber: 0,
     toxisch: -2.5,
     // Common forms of mögen/gefallen that the translated lexicon lacks.
     mag: 1.5,
@@ -111,6 +113,9 @@ const workplaceLexicon: Record<Locale, Record<string, number>> = {
   fr: {
     // Direction is management here, not a good sign.
     direction: 0,
+    // plus is "more" / "ne ... plus", not a plus; poste is a job.
+    plus: 0,
+    poste: 0,
     toxique: -2.5,
     épuisant: -2,
     épuisé: -2,
