@@ -19,6 +19,13 @@ const booleanSchema = z
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
+const masterKeySchema = z
+  .string()
+  .refine(
+    (value) => /^[A-Za-z0-9+/_-]{43}=?$/.test(value.trim()),
+    'must be 32 random bytes in base64 (openssl rand -base64 32)',
+  );
+
 const urlSchema = z
   .url()
   .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://')
@@ -49,6 +56,9 @@ export const environmentSchema = z.object({
   EXITBOT_SHUTDOWN_TIMEOUT_MS: positiveInt(600_000).default(10_000),
   EXITBOT_WIDGET_DIR: z.string().min(1).optional(),
   EXITBOT_SSE_FLUSH_MS: z.coerce.number().int().min(0).max(1000).default(30),
+  EXITBOT_MASTER_KEY: masterKeySchema.optional(),
+  EXITBOT_MASTER_KEY_PREVIOUS: masterKeySchema.optional(),
+  EXITBOT_WEBHOOK_ALLOW_PRIVATE: booleanSchema.default(false),
 });
 
 /** Log levels, least to most severe. */
@@ -81,6 +91,12 @@ export interface Config {
   widgetDir: string;
   /** Streamed question text is written at most this often (ms) after the first piece. */
   sseFlushMs: number;
+  /** Base64 master key wrapping the tenants' data keys; undefined means one generated in the data folder. */
+  masterKey: string | undefined;
+  /** The master key being rotated away from (accepted for unwrapping only). */
+  previousMasterKey: string | undefined;
+  /** Deliver webhooks to private, loopback and link-local addresses (off in production). */
+  webhookAllowPrivate: boolean;
 }
 
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
@@ -126,6 +142,9 @@ export function loadConfig(
     jobPollMs: env.EXITBOT_JOB_POLL_MS,
     shutdownTimeoutMs: env.EXITBOT_SHUTDOWN_TIMEOUT_MS,
     sseFlushMs: env.EXITBOT_SSE_FLUSH_MS,
+    masterKey: env.EXITBOT_MASTER_KEY,
+    previousMasterKey: env.EXITBOT_MASTER_KEY_PREVIOUS,
+    webhookAllowPrivate: env.EXITBOT_WEBHOOK_ALLOW_PRIVATE,
     widgetDir: env.EXITBOT_WIDGET_DIR
       ? resolve(cwd, env.EXITBOT_WIDGET_DIR)
       : (options.widgetDir ?? fileURLToPath(new URL('../../widget/dist', import.meta.url))),

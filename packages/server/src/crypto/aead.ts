@@ -10,7 +10,11 @@ export const tagBytes = 16;
 export const keyBytes = 32;
 
 /** Encrypts `plaintext` under `key` with a fresh random IV; returns iv and ciphertext||tag. */
-export function aeadEncrypt(key: Uint8Array, plaintext: Uint8Array, associatedData: Uint8Array): { iv: Buffer; sealed: Buffer } {
+export function aeadEncrypt(
+  key: Uint8Array,
+  plaintext: Uint8Array,
+  associatedData: Uint8Array,
+): { iv: Buffer; sealed: Buffer } {
   if (key.length !== keyBytes) throw new RangeError('AES-256-GCM needs a 32-byte key');
   const iv = randomBytes(ivBytes);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: tagBytes });
@@ -20,7 +24,12 @@ export function aeadEncrypt(key: Uint8Array, plaintext: Uint8Array, associatedDa
 }
 
 /** Decrypts ciphertext||tag; throws when the key, IV, associated data or ciphertext do not match. */
-export function aeadDecrypt(key: Uint8Array, iv: Uint8Array, sealed: Uint8Array, associatedData: Uint8Array): Buffer {
+export function aeadDecrypt(
+  key: Uint8Array,
+  iv: Uint8Array,
+  sealed: Uint8Array,
+  associatedData: Uint8Array,
+): Buffer {
   if (key.length !== keyBytes) throw new RangeError('AES-256-GCM needs a 32-byte key');
   if (iv.length !== ivBytes || sealed.length < tagBytes) throw new DecryptionError('malformed ciphertext');
   const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: tagBytes });

@@ -55,7 +55,8 @@ function associatedData(tenantId: string, version: number, masterId: string): Ui
 /** Builds a keyring from the current master key and optionally the previous one (accepted for unwrapping only). */
 export function createKeyring(options: { current: MasterKey; previous?: MasterKey | undefined }): Keyring {
   const keys = new Map<string, MasterKey>([[options.current.id, options.current]]);
-  if (options.previous && options.previous.id !== options.current.id) keys.set(options.previous.id, options.previous);
+  if (options.previous && options.previous.id !== options.current.id)
+    keys.set(options.previous.id, options.previous);
 
   function parse(wrapped: string) {
     const [prefix, masterId, iv, sealed, extra] = wrapped.split('.');
@@ -105,7 +106,8 @@ export async function loadMasterKey(options: { masterKey: string | undefined; da
   source: 'environment' | 'data-folder';
   generated: boolean;
 }> {
-  if (options.masterKey) return { key: parseMasterKey(options.masterKey), source: 'environment', generated: false };
+  if (options.masterKey)
+    return { key: parseMasterKey(options.masterKey), source: 'environment', generated: false };
   const file = developmentMasterKeyPath(options.dataDir);
   const read = async () => {
     try {

@@ -95,6 +95,21 @@ export interface InterviewTable {
   started_at: NullableTimestamp;
   ended_at: NullableTimestamp;
   erased_at: NullableTimestamp;
+  /** Where the HRIS said to reach the employee (never stored in anonymous mode). */
+  employee_email: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Bumped by a re-issue: tokens of older versions stop working. */
+  token_version: Generated<number>;
+  /** Set by a revoke: no token of this interview works any more. */
+  token_revoked_at: NullableTimestamp;
+  /** When the invitation is due (HRIS scheduling); null: at creation. */
+  invite_at: NullableTimestamp;
+  invited_at: NullableTimestamp;
+  remind_at: NullableTimestamp;
+  reminded_at: NullableTimestamp;
+  /** First exchange of the link for a session. */
+  opened_at: NullableTimestamp;
+  /** Retention purge done: transcript deleted, report anonymised. */
+  purged_at: NullableTimestamp;
 }
 
 /** `messages`: the transcript, ordered by `seq` within an interview. */
@@ -158,6 +173,96 @@ export interface OutboxTable {
   created_at: CreatedAt;
 }
 
+/** `tenant_keys`: a tenant's AES-256 data key, wrapped by the master key. */
+export interface TenantKeyTable {
+  tenant_id: string;
+  version: number;
+  wrapped_key: string;
+  master_key_id: string;
+  created_at: CreatedAt;
+  rewrapped_at: NullableTimestamp;
+}
+
+/** `webhook_endpoints`: where a tenant receives events. */
+export interface WebhookEndpointTable {
+  tenant_id: string;
+  id: string;
+  url: string;
+  description: string | null;
+  event_types: Json<string[]>;
+  /** The signing secret, encrypted with the tenant's data key. */
+  secret_sealed: string;
+  /** The secret before the last rotation, still signing until `previous_secret_expires_at`. */
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: NullableTimestamp;
+  enabled: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** `webhook_messages`: one event, delivered to every subscribed endpoint. */
+export interface WebhookMessageTable {
+  tenant_id: string;
+  id: string;
+  event_type: string;
+  interview_id: string | null;
+  /** The event data without personal data. */
+  payload: Json<Record<string, unknown>>;
+  /** Personal data of the event (employee identity), encrypted with the tenant's data key. */
+  payload_sealed: string | null;
+  created_at: CreatedAt;
+}
+
+/** `webhook_deliveries`: one message to one endpoint, with its retry schedule. */
+export interface WebhookDeliveryTable {
+  tenant_id: string;
+  id: string;
+  message_id: string;
+  endpoint_id: string;
+  status: Generated<'pending' | 'succeeded' | 'failed'>;
+  attempts: Generated<number>;
+  schedule_index: Generated<number>;
+  next_attempt_at: NullableTimestamp;
+  locked_until: NullableTimestamp;
+  last_attempt_at: NullableTimestamp;
+  last_status_code: number | null;
+  last_error: string | null;
+  succeeded_at: NullableTimestamp;
+  failed_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+/** `webhook_attempts`: one HTTP request of a delivery. */
+export interface WebhookAttemptTable {
+  tenant_id: string;
+  id: Generated<string>;
+  delivery_id: string;
+  attempt: number;
+  trigger: 'automatic' | 'manual';
+  started_at: Timestamp;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  response_excerpt: string | null;
+}
+
+/** `hris_events`: the outcome of each HRIS event id (idempotency). */
+export interface HrisEventTable {
+  tenant_id: string;
+  event_id: string;
+  outcome: 'created' | 'updated' | 'skipped' | 'erased';
+  reason: string | null;
+  interview_id: string | null;
+  received_at: CreatedAt;
+}
+
+/** `cache_purges`: erasures every replica must apply to its in-process caches. */
+export interface CachePurgeTable {
+  id: Generated<string>;
+  tenant_id: string;
+  created_at: CreatedAt;
+}
+
 /** The whole schema as Kysely sees it. */
 export interface Database {
   tenants: TenantTable;
@@ -168,6 +273,13 @@ export interface Database {
   reports: ReportTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  tenant_keys: TenantKeyTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_messages: WebhookMessageTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
+  hris_events: HrisEventTable;
+  cache_purges: CachePurgeTable;
 }
 
 /** A tenant row as read. */

@@ -46,6 +46,15 @@ const summaryColumns = [
   'started_at',
   'ended_at',
   'erased_at',
+  'employee_email',
+  'token_version',
+  'token_revoked_at',
+  'invite_at',
+  'invited_at',
+  'remind_at',
+  'reminded_at',
+  'opened_at',
+  'purged_at',
 ] as const;
 
 /** An interview row without `state`. */
