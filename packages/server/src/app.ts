@@ -7,6 +7,7 @@ import { ApiError } from './errors.ts';
 import type { AppEnv } from './http/context.ts';
 import { payloadTooLarge } from './http/limits.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { embedRoutes } from './routes/embed.ts';
 import { employeeRoutes } from './routes/employee.ts';
 import { healthRoutes } from './routes/health.ts';
 import { integratorRoutes } from './routes/interviews.ts';
@@ -81,6 +82,7 @@ export function createApp(services: Services) {
   app.route('/v1/interviews', integratorRoutes(services));
   app.route('/v1/admin', adminRoutes(services));
   app.route('/', staticRoutes(services));
+  app.route('/embed', embedRoutes(services));
   app.get('/', (c) => c.redirect(services.config.demo && services.demoTenantId ? '/demo' : '/admin'));
 
   app.notFound((c) => c.json({ error: { code: 'not-found', message: 'No such route', details: null } }, 404));
