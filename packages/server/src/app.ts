@@ -10,6 +10,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { embedRoutes } from './routes/embed.ts';
 import { employeeRoutes } from './routes/employee.ts';
 import { healthRoutes } from './routes/health.ts';
+import { insightsRoutes } from './routes/insights.ts';
 import { integratorRoutes } from './routes/interviews.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { staticRoutes } from './routes/static.ts';
@@ -80,6 +81,7 @@ export function createApp(services: Services) {
   app.route('/', openApiRoutes());
   app.route('/v1/interview', employeeRoutes(services));
   app.route('/v1/interviews', integratorRoutes(services));
+  app.route('/v1/admin', insightsRoutes(services));
   app.route('/v1/admin', adminRoutes(services));
   app.route('/', staticRoutes(services));
   app.route('/embed', embedRoutes(services));

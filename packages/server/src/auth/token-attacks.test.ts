@@ -33,10 +33,23 @@ describe.each(testDatabaseKinds)('token attacks on %s', (kind) => {
     fixture.app.request(path, { headers: { Authorization: `Bearer ${token}` } });
 
   /** Signs an interview token with the tenant's registered key; `header`/`claims` override the defaults. */
-  function tenantSigned(options: { claims?: Record<string, unknown>; header?: Record<string, unknown>; exp?: number | null } = {}) {
+  function tenantSigned(
+    options: { claims?: Record<string, unknown>; header?: Record<string, unknown>; exp?: number | null } = {},
+  ) {
     const now = Math.floor(Date.now() / 1000);
-    const jwt = new SignJWT({ tid: fixture.tenantA.id, sub: interview.id, aud: 'exitbot:interview', iat: now, ...options.claims });
-    jwt.setProtectedHeader({ alg: 'ES256', typ: 'exitbot-interview+jwt', kid: tenantKid, ...options.header } as { alg: string });
+    const jwt = new SignJWT({
+      tid: fixture.tenantA.id,
+      sub: interview.id,
+      aud: 'exitbot:interview',
+      iat: now,
+      ...options.claims,
+    });
+    jwt.setProtectedHeader({
+      alg: 'ES256',
+      typ: 'exitbot-interview+jwt',
+      kid: tenantKid,
+      ...options.header,
+    } as { alg: string });
     if (options.exp !== null) jwt.setExpirationTime(options.exp ?? now + 600);
     return jwt.sign(tenantKey.privateKey);
   }
@@ -48,19 +61,30 @@ describe.each(testDatabaseKinds)('token attacks on %s', (kind) => {
 
   it('should refuse alg none', async () => {
     const header = base64url({ alg: 'none', typ: 'exitbot-interview+jwt', kid: tenantKid });
-    const payload = base64url({ tid: fixture.tenantA.id, sub: interview.id, aud: 'exitbot:interview', exp: Math.floor(Date.now() / 1000) + 600 });
+    const payload = base64url({
+      tid: fixture.tenantA.id,
+      sub: interview.id,
+      aud: 'exitbot:interview',
+      exp: Math.floor(Date.now() / 1000) + 600,
+    });
     expect((await get(`${header}.${payload}.`)).status).toBe(401);
     expect((await get(`${header}.${payload}.c2lnbmF0dXJl`)).status).toBe(401);
   });
 
   it('should refuse HS256 signed with the public key (algorithm confusion)', async () => {
-    const keys = (await (await fixture.app.request('/v1/admin/keys', {
-      headers: { Authorization: `Bearer ${fixture.tenantA.adminToken}` },
-    })).json()) as { keys: { kid: string; origin: string; publicJwk: Record<string, unknown> }[] };
+    const keys = (await (
+      await fixture.app.request('/v1/admin/keys', {
+        headers: { Authorization: `Bearer ${fixture.tenantA.adminToken}` },
+      })
+    ).json()) as { keys: { kid: string; origin: string; publicJwk: Record<string, unknown> }[] };
     const serverKey = keys.keys.find((key) => key.origin === 'server');
     expect(serverKey).toBeDefined();
     for (const secret of [JSON.stringify(serverKey?.publicJwk), String(serverKey?.publicJwk.x)]) {
-      const forged = await new SignJWT({ tid: fixture.tenantA.id, sub: interview.id, aud: 'exitbot:interview' })
+      const forged = await new SignJWT({
+        tid: fixture.tenantA.id,
+        sub: interview.id,
+        aud: 'exitbot:interview',
+      })
         .setProtectedHeader({ alg: 'HS256', typ: 'exitbot-interview+jwt', kid: serverKey?.kid ?? '' })
         .setExpirationTime('10m')
         .sign(new TextEncoder().encode(secret));
@@ -72,7 +96,17 @@ describe.each(testDatabaseKinds)('token attacks on %s', (kind) => {
     expect((await get(fixture.tenantA.adminToken)).status).toBe(401);
     expect((await get(interview.token, '/v1/admin/settings')).status).toBe(401);
     expect((await get(await tenantSigned({ header: { typ: 'JWT' } }))).status).toBe(401);
-    expect((await get(await tenantSigned({ header: { typ: 'exitbot-admin+jwt' }, claims: { aud: 'exitbot:admin', role: 'admin' } }), '/v1/admin/settings')).status).toBe(401);
+    expect(
+      (
+        await get(
+          await tenantSigned({
+            header: { typ: 'exitbot-admin+jwt' },
+            claims: { aud: 'exitbot:admin', role: 'admin' },
+          }),
+          '/v1/admin/settings',
+        )
+      ).status,
+    ).toBe(401);
     expect((await get(await tenantSigned({ claims: { aud: 'exitbot:admin' } }))).status).toBe(401);
   });
 
@@ -89,21 +123,32 @@ describe.each(testDatabaseKinds)('token attacks on %s', (kind) => {
       retiredKeyLifetimeMs: 0,
       now: () => Date.now() - 7_200_000,
     });
-    const expired = await past.issueInterviewToken({ tenantId: fixture.tenantA.id, interviewId: interview.id, expiresAt: new Date(Date.now() - 3_600_000) });
+    const expired = await past.issueInterviewToken({
+      tenantId: fixture.tenantA.id,
+      interviewId: interview.id,
+      expiresAt: new Date(Date.now() - 3_600_000),
+    });
     expect((await get(expired)).status).toBe(401);
   });
 
   it('should refuse a tampered payload, an unknown kid, and a tenant key used for another tenant', async () => {
     const [header, payload, signature] = interview.token.split('.');
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as Record<string, unknown>;
-    expect((await get(`${header}.${base64url({ ...claims, sub: crypto.randomUUID() })}.${signature}`)).status).toBe(401);
+    expect(
+      (await get(`${header}.${base64url({ ...claims, sub: crypto.randomUUID() })}.${signature}`)).status,
+    ).toBe(401);
     expect((await get(await tenantSigned({ header: { kid: 'nope' } }))).status).toBe(401);
     expect((await get(await tenantSigned({ claims: { tid: fixture.tenantB.id } }))).status).toBe(401);
     expect((await get('not-a-jwt-at-all')).status).toBe(401);
   });
 
   it('should never accept an admin token signed by a tenant key', async () => {
-    const forged = await new SignJWT({ tid: fixture.tenantA.id, sub: 'attacker', aud: 'exitbot:admin', role: 'admin' })
+    const forged = await new SignJWT({
+      tid: fixture.tenantA.id,
+      sub: 'attacker',
+      aud: 'exitbot:admin',
+      role: 'admin',
+    })
       .setProtectedHeader({ alg: 'ES256', typ: 'exitbot-admin+jwt', kid: tenantKid })
       .setExpirationTime('10m')
       .sign(tenantKey.privateKey);
@@ -136,13 +181,21 @@ describe.each(testDatabaseKinds)('token attacks on %s', (kind) => {
     expect(revoke.status).toBe(204);
     expect((await get(token)).status).toBe(401);
 
-    const created = (await (await fixture.app.request('/v1/admin/api-keys', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${fixture.tenantA.adminToken}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'to revoke' }),
-    })).json()) as { id: string; key: string };
+    const created = (await (
+      await fixture.app.request('/v1/admin/api-keys', {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${fixture.tenantA.adminToken}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ name: 'to revoke' }),
+      })
+    ).json()) as { id: string; key: string };
     expect((await get(created.key, '/v1/interviews')).status).toBe(200);
-    await fixture.app.request(`/v1/admin/api-keys/${created.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${fixture.tenantA.adminToken}` } });
+    await fixture.app.request(`/v1/admin/api-keys/${created.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${fixture.tenantA.adminToken}` },
+    });
     expect((await get(created.key, '/v1/interviews')).status).toBe(401);
     expect((await get(`${created.key.slice(0, -2)}xx`, '/v1/interviews')).status).toBe(401);
     expect((await get('exb_nothing', '/v1/interviews')).status).toBe(401);

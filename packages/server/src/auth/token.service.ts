@@ -44,6 +44,8 @@ export interface InterviewCredential {
   tenantId: string;
   interviewId: string;
   tokenId: string | undefined;
+  /** `ver` claim: the interview's token version when signed (absent in tenant-signed tokens). */
+  tokenVersion: number | undefined;
   expiresAt: number;
 }
 
@@ -214,8 +216,15 @@ export function createTokenService(options: TokenServiceOptions) {
 
   return {
     /** Signs an interview token for one interview, valid until `expiresAt`. */
-    issueInterviewToken(input: { tenantId: string; interviewId: string; expiresAt: Date }): Promise<string> {
-      return sign('interview', input.tenantId, input.interviewId, {}, input.expiresAt);
+    issueInterviewToken(input: {
+      tenantId: string;
+      interviewId: string;
+      expiresAt: Date;
+      /** The interview's token version (a re-issue bumps it and older tokens stop working). */
+      version?: number;
+    }): Promise<string> {
+      const claims = input.version === undefined ? {} : { ver: input.version };
+      return sign('interview', input.tenantId, input.interviewId, claims, input.expiresAt);
     },
 
     /** Signs an admin token for an HR user of the tenant. */
@@ -237,6 +246,8 @@ export function createTokenService(options: TokenServiceOptions) {
         tenantId: payload.tid,
         interviewId: payload.sub,
         tokenId: payload.jti,
+        tokenVersion:
+          typeof payload.ver === 'number' && Number.isInteger(payload.ver) ? payload.ver : undefined,
         expiresAt: (payload.exp ?? 0) * 1000,
       };
     },

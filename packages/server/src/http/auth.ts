@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AdminCredential, AdminRole, InterviewCredential } from '../auth/token.service.ts';
 import { ApiError, unauthorized } from '../errors.ts';
+import { assertInterviewTokenCurrent } from '../hris/token-state.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv, Credential } from './context.ts';
 
@@ -53,8 +54,10 @@ export function requireCredential(services: Services, kind: Credential['kind']):
     const token = bearer(c);
     let credential: Credential;
     try {
-      if (kind === 'interview') credential = await services.tokens.verifyInterviewToken(token);
-      else if (kind === 'admin') credential = await services.tokens.verifyAdminToken(token);
+      if (kind === 'interview') {
+        credential = await services.tokens.verifyInterviewToken(token);
+        await assertInterviewTokenCurrent(services.database, credential);
+      } else if (kind === 'admin') credential = await services.tokens.verifyAdminToken(token);
       else credential = await services.apiKeys.verify(token);
     } catch (error) {
       if (error instanceof ApiError) throw error;

@@ -33,11 +33,19 @@ describe.each(testDatabaseKinds)('a full interview through the HTTP API on %s', 
 
     const before = await app.request('/v1/interview', { headers: { Authorization: `Bearer ${token}` } });
     expect(before.status).toBe(200);
-    const initial = (await before.json()) as { interview: { status: string; progress: { total: number } }; messages: unknown[] };
+    const initial = (await before.json()) as {
+      interview: { status: string; progress: { total: number } };
+      messages: unknown[];
+    };
     expect(initial.interview.status).toBe('invited');
     expect(initial.messages).toEqual([]);
 
-    const startResponse = await postMessage(app, token, { clientMessageId: messageId(), type: 'start' }, { stream: true });
+    const startResponse = await postMessage(
+      app,
+      token,
+      { clientMessageId: messageId(), type: 'start' },
+      { stream: true },
+    );
     expect(startResponse.status).toBe(200);
     expect(startResponse.headers.get('content-type')).toContain('text/event-stream');
     const startEvents = parseSse(await startResponse.text());
@@ -52,39 +60,62 @@ describe.each(testDatabaseKinds)('a full interview through the HTTP API on %s', 
     let ended: WireEvent | undefined;
     let turns = 0;
     for (const text of answers) {
-      const response = await postMessage(app, token, { clientMessageId: messageId(), type: 'answer', text }, { stream: true });
+      const response = await postMessage(
+        app,
+        token,
+        { clientMessageId: messageId(), type: 'answer', text },
+        { stream: true },
+      );
       expect(response.status).toBe(200);
       const events = parseSse(await response.text());
       expect(events[0]).toMatchObject({ type: 'answer-accepted', duplicate: false });
       expect(events.at(-1)?.type).toBe('reply-stored');
       const end = events.find((event) => event.type === 'question-end');
-      const deltas = events.filter((event) => event.type === 'question-delta').map((event) => (event as { delta: string }).delta);
+      const deltas = events
+        .filter((event) => event.type === 'question-delta')
+        .map((event) => (event as { delta: string }).delta);
       expect(deltas.join('')).toBe((end as { text: string }).text);
       turns += 1;
       ended = events.find((event) => event.type === 'interview-end');
       if (ended) break;
     }
     if (!ended) {
-      const response = await postMessage(app, token, { clientMessageId: messageId(), type: 'finish' }, { stream: true });
+      const response = await postMessage(
+        app,
+        token,
+        { clientMessageId: messageId(), type: 'finish' },
+        { stream: true },
+      );
       ended = parseSse(await response.text()).find((event) => event.type === 'interview-end');
     }
     expect(ended).toBeDefined();
     expect(turns).toBeGreaterThan(3);
 
-    const afterEnd = await postMessage(app, token, { clientMessageId: messageId(), type: 'answer', text: 'one more thing' });
+    const afterEnd = await postMessage(app, token, {
+      clientMessageId: messageId(),
+      type: 'answer',
+      text: 'one more thing',
+    });
     expect(afterEnd.status).toBe(409);
     expect(((await afterEnd.json()) as { error: { code: string } }).error.code).toBe('interview-closed');
 
     expect(await fixture.services.jobs.runOnce()).toBeGreaterThanOrEqual(1);
 
-    const report = await app.request(`/v1/interviews/${id}/report`, { headers: { Authorization: `Bearer ${tenantA.apiKey}` } });
+    const report = await app.request(`/v1/interviews/${id}/report`, {
+      headers: { Authorization: `Bearer ${tenantA.apiKey}` },
+    });
     expect(report.status).toBe(200);
     const body = (await report.json()) as { source: string; report: Record<string, unknown> };
     expect(body.source).toBe('offline');
     expect(Object.keys(body.report).length).toBeGreaterThan(3);
 
-    const interview = await app.request(`/v1/admin/interviews/${id}`, { headers: { Authorization: `Bearer ${tenantA.adminToken}` } });
-    const detail = (await interview.json()) as { interview: { status: string; report: { status: string } }; transcript: { role: string }[] };
+    const interview = await app.request(`/v1/admin/interviews/${id}`, {
+      headers: { Authorization: `Bearer ${tenantA.adminToken}` },
+    });
+    const detail = (await interview.json()) as {
+      interview: { status: string; report: { status: string } };
+      transcript: { role: string }[];
+    };
     expect(detail.interview.status).toBe('completed');
     expect(detail.interview.report.status).toBe('ready');
     expect(detail.transcript.filter((message) => message.role === 'employee').length).toBe(turns);
@@ -101,13 +132,23 @@ describe.each(testDatabaseKinds)('a full interview through the HTTP API on %s', 
     const body = (await response.json()) as { accepted: unknown; events: WireEvent[] };
     expect(body.accepted).toBeNull();
     const types = body.events.map((event) => event.type);
-    expect(types).toEqual(['topic-change', 'question-start', 'question-delta', 'question-end', 'reply-stored']);
+    expect(types).toEqual([
+      'topic-change',
+      'question-start',
+      'question-delta',
+      'question-end',
+      'reply-stored',
+    ]);
   });
 
   it('should replay the opening question when start is sent again', async () => {
     const { token } = await fixture.createInterview(fixture.tenantA);
-    const first = (await (await postMessage(fixture.app, token, { clientMessageId: messageId(), type: 'start' })).json()) as { events: WireEvent[] };
-    const again = (await (await postMessage(fixture.app, token, { clientMessageId: messageId(), type: 'start' })).json()) as { events: WireEvent[] };
+    const first = (await (
+      await postMessage(fixture.app, token, { clientMessageId: messageId(), type: 'start' })
+    ).json()) as { events: WireEvent[] };
+    const again = (await (
+      await postMessage(fixture.app, token, { clientMessageId: messageId(), type: 'start' })
+    ).json()) as { events: WireEvent[] };
     expect(again.events).toEqual(first.events);
     const transcript = (await (
       await fixture.app.request('/v1/interview', { headers: { Authorization: `Bearer ${token}` } })

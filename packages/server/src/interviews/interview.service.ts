@@ -108,11 +108,12 @@ export function createInterviewService(options: InterviewServiceOptions) {
       tenantId: tenant.id,
       interviewId: row.id,
       expiresAt: row.expires_at,
+      version: row.token_version,
     });
     return {
       interview: interviewView(row, { identity: true, now: now() }),
       token,
-      link: `${options.publicUrl}/interview#token=${token}`,
+      link: `${options.publicUrl}/i#token=${token}`,
     };
   }
 

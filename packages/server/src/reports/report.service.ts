@@ -2,6 +2,7 @@ import { createLlmCache, generateReport, type InterviewState } from '@exitbot/sd
 import type { DatabaseHandle } from '../db/connect.ts';
 import type { OutboxRow } from '../db/database.ts';
 import { withTenant } from '../db/scope.ts';
+import { recordReportSignals, reportSignalsOf } from '../insights/insights.repository.ts';
 import { findInterview, updateInterview } from '../interviews/interview.repository.ts';
 import type { ModelProvider } from '../interviews/model-provider.ts';
 import type { Logger } from '../logger.ts';
@@ -44,6 +45,7 @@ export function createReportJobHandler(options: ReportJobOptions) {
         source: report.source,
         body: report as unknown as Record<string, unknown>,
       });
+      await recordReportSignals(db, tenant.id, interviewId, reportSignalsOf(report));
       const current = await findInterview(db, tenant.id, interviewId);
       if (current && current.status !== 'erased') {
         await updateInterview(db, tenant.id, interviewId, {

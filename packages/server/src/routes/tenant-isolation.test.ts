@@ -15,8 +15,20 @@ interface RouteCase {
 }
 
 const routes: RouteCase[] = [
-  { name: 'GET /v1/interview', kind: 'interview', method: 'GET', path: () => '/v1/interview', ownStatus: 200 },
-  { name: 'GET /v1/interview/messages', kind: 'interview', method: 'GET', path: () => '/v1/interview/messages?after=0', ownStatus: 200 },
+  {
+    name: 'GET /v1/interview',
+    kind: 'interview',
+    method: 'GET',
+    path: () => '/v1/interview',
+    ownStatus: 200,
+  },
+  {
+    name: 'GET /v1/interview/messages',
+    kind: 'interview',
+    method: 'GET',
+    path: () => '/v1/interview/messages?after=0',
+    ownStatus: 200,
+  },
   {
     name: 'POST /v1/interview/messages',
     kind: 'interview',
@@ -25,12 +37,48 @@ const routes: RouteCase[] = [
     body: () => ({ clientMessageId: messageId(), type: 'start' }),
     ownStatus: 200,
   },
-  { name: 'GET /v1/interviews/:id', kind: 'api-key', method: 'GET', path: (id) => `/v1/interviews/${id}`, ownStatus: 200 },
-  { name: 'GET /v1/interviews/:id/transcript', kind: 'api-key', method: 'GET', path: (id) => `/v1/interviews/${id}/transcript`, ownStatus: 200 },
-  { name: 'GET /v1/interviews/:id/report', kind: 'api-key', method: 'GET', path: (id) => `/v1/interviews/${id}/report`, ownStatus: 200 },
-  { name: 'DELETE /v1/interviews/:id', kind: 'api-key', method: 'DELETE', path: (id) => `/v1/interviews/${id}`, ownStatus: 204 },
-  { name: 'GET /v1/admin/interviews/:id', kind: 'admin', method: 'GET', path: (id) => `/v1/admin/interviews/${id}`, ownStatus: 200 },
-  { name: 'GET /v1/admin/interviews/:id/report', kind: 'admin', method: 'GET', path: (id) => `/v1/admin/interviews/${id}/report`, ownStatus: 200 },
+  {
+    name: 'GET /v1/interviews/:id',
+    kind: 'api-key',
+    method: 'GET',
+    path: (id) => `/v1/interviews/${id}`,
+    ownStatus: 200,
+  },
+  {
+    name: 'GET /v1/interviews/:id/transcript',
+    kind: 'api-key',
+    method: 'GET',
+    path: (id) => `/v1/interviews/${id}/transcript`,
+    ownStatus: 200,
+  },
+  {
+    name: 'GET /v1/interviews/:id/report',
+    kind: 'api-key',
+    method: 'GET',
+    path: (id) => `/v1/interviews/${id}/report`,
+    ownStatus: 200,
+  },
+  {
+    name: 'DELETE /v1/interviews/:id',
+    kind: 'api-key',
+    method: 'DELETE',
+    path: (id) => `/v1/interviews/${id}`,
+    ownStatus: 204,
+  },
+  {
+    name: 'GET /v1/admin/interviews/:id',
+    kind: 'admin',
+    method: 'GET',
+    path: (id) => `/v1/admin/interviews/${id}`,
+    ownStatus: 200,
+  },
+  {
+    name: 'GET /v1/admin/interviews/:id/report',
+    kind: 'admin',
+    method: 'GET',
+    path: (id) => `/v1/admin/interviews/${id}/report`,
+    ownStatus: 200,
+  },
 ];
 
 const listRoutes: { name: string; kind: Kind; path: string }[] = [
@@ -51,9 +99,16 @@ describe.each(testDatabaseKinds)('tenant isolation on %s', (databaseKind) => {
 
   /** A finished interview with a stored report. */
   async function finishedInterview(tenant: TestTenant) {
-    const interview = await fixture.createInterview(tenant, { mode: 'identified', employee: { name: 'Kim Doe' } });
+    const interview = await fixture.createInterview(tenant, {
+      mode: 'identified',
+      employee: { name: 'Kim Doe' },
+    });
     await postMessage(fixture.app, interview.token, { clientMessageId: messageId(), type: 'start' });
-    await postMessage(fixture.app, interview.token, { clientMessageId: messageId(), type: 'answer', text: 'Pay was too low.' });
+    await postMessage(fixture.app, interview.token, {
+      clientMessageId: messageId(),
+      type: 'answer',
+      text: 'Pay was too low.',
+    });
     await postMessage(fixture.app, interview.token, { clientMessageId: messageId(), type: 'finish' });
     await fixture.services.jobs.runOnce();
     return interview;
@@ -62,8 +117,19 @@ describe.each(testDatabaseKinds)('tenant isolation on %s', (databaseKind) => {
   /** Everything stored about an interview of tenant B, to prove a request touched nothing. */
   async function snapshot(tenantId: string, interviewId: string) {
     return withTenant(fixture.database.handle, tenantId, async (db) => ({
-      interview: await db.selectFrom('interviews').selectAll().where('tenant_id', '=', tenantId).where('id', '=', interviewId).executeTakeFirst(),
-      messages: await db.selectFrom('messages').selectAll().where('tenant_id', '=', tenantId).where('interview_id', '=', interviewId).orderBy('seq').execute(),
+      interview: await db
+        .selectFrom('interviews')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', interviewId)
+        .executeTakeFirst(),
+      messages: await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('interview_id', '=', interviewId)
+        .orderBy('seq')
+        .execute(),
       reports: await db.selectFrom('reports').selectAll().where('tenant_id', '=', tenantId).execute(),
       audit: await db.selectFrom('audit_log').select(['id']).where('tenant_id', '=', tenantId).execute(),
       outbox: await db.selectFrom('outbox').selectAll().where('tenant_id', '=', tenantId).execute(),
@@ -105,7 +171,9 @@ describe.each(testDatabaseKinds)('tenant isolation on %s', (databaseKind) => {
 
       const noToken = await call(route, own.id, undefined);
       expect(noToken.status).toBe(401);
-      for (const wrongKind of (['interview', 'api-key', 'admin'] as const).filter((kind) => kind !== route.kind)) {
+      for (const wrongKind of (['interview', 'api-key', 'admin'] as const).filter(
+        (kind) => kind !== route.kind,
+      )) {
         const response = await call(route, own.id, credential(fixture.tenantA, wrongKind, own.token));
         expect(response.status, `${wrongKind} credential`).toBe(401);
       }
@@ -124,7 +192,9 @@ describe.each(testDatabaseKinds)('tenant isolation on %s', (databaseKind) => {
         headers: { Authorization: `Bearer ${credential(fixture.tenantA, route.kind, '')}` },
       });
       expect(response.status).toBe(200);
-      const ids = ((await response.json()) as { interviews: { id: string }[] }).interviews.map((interview) => interview.id);
+      const ids = ((await response.json()) as { interviews: { id: string }[] }).interviews.map(
+        (interview) => interview.id,
+      );
       expect(ids).toContain(own.id);
       expect(ids).not.toContain(other.id);
       const unauthenticated = await fixture.app.request(route.path);
@@ -133,15 +203,22 @@ describe.each(testDatabaseKinds)('tenant isolation on %s', (databaseKind) => {
   }
 
   it("should show each tenant only its own settings and refuse an analyst's change", async () => {
-    const mine = await fixture.app.request('/v1/admin/settings', { headers: { Authorization: `Bearer ${fixture.tenantA.adminToken}` } });
+    const mine = await fixture.app.request('/v1/admin/settings', {
+      headers: { Authorization: `Bearer ${fixture.tenantA.adminToken}` },
+    });
     expect(((await mine.json()) as { tenant: { id: string } }).tenant.id).toBe(fixture.tenantA.id);
     const patch = await fixture.app.request('/v1/admin/settings', {
       method: 'PATCH',
-      headers: { Authorization: `Bearer ${fixture.tenantA.analystToken}`, 'Content-Type': 'application/json' },
+      headers: {
+        Authorization: `Bearer ${fixture.tenantA.analystToken}`,
+        'Content-Type': 'application/json',
+      },
       body: JSON.stringify({ minGroupSize: 7 }),
     });
     expect(patch.status).toBe(403);
-    const apiKey = await fixture.app.request('/v1/admin/settings', { headers: { Authorization: `Bearer ${fixture.tenantA.apiKey}` } });
+    const apiKey = await fixture.app.request('/v1/admin/settings', {
+      headers: { Authorization: `Bearer ${fixture.tenantA.apiKey}` },
+    });
     expect(apiKey.status).toBe(401);
   });
 });

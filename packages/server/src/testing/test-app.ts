@@ -64,13 +64,26 @@ export async function createTestApp(kind: DatabaseKind, options: TestAppOptions 
   const app = createApp(services);
 
   async function makeTenant(name: string): Promise<TestTenant> {
-    const tenant = await services.tenants.create({ name, settings: { allowedOrigins: [`https://${name.toLowerCase()}.example`] } });
+    const tenant = await services.tenants.create({
+      name,
+      settings: { allowedOrigins: [`https://${name.toLowerCase()}.example`] },
+    });
     const expiresAt = new Date(Date.now() + 3_600_000);
     return {
       id: tenant.id,
       apiKey: (await services.apiKeys.create({ tenantId: tenant.id, name: 'test' })).key,
-      adminToken: await services.tokens.issueAdminToken({ tenantId: tenant.id, subject: 'admin@test', role: 'admin', expiresAt }),
-      analystToken: await services.tokens.issueAdminToken({ tenantId: tenant.id, subject: 'analyst@test', role: 'analyst', expiresAt }),
+      adminToken: await services.tokens.issueAdminToken({
+        tenantId: tenant.id,
+        subject: 'admin@test',
+        role: 'admin',
+        expiresAt,
+      }),
+      analystToken: await services.tokens.issueAdminToken({
+        tenantId: tenant.id,
+        subject: 'analyst@test',
+        role: 'analyst',
+        expiresAt,
+      }),
     };
   }
 
@@ -88,7 +101,8 @@ export async function createTestApp(kind: DatabaseKind, options: TestAppOptions 
         headers: { Authorization: `Bearer ${tenant.apiKey}`, 'Content-Type': 'application/json' },
         body: JSON.stringify({ mode: 'confidential', attributes: { department: 'Sales' }, ...body }),
       });
-      if (response.status !== 201) throw new Error(`create interview: ${response.status} ${await response.text()}`);
+      if (response.status !== 201)
+        throw new Error(`create interview: ${response.status} ${await response.text()}`);
       const created = (await response.json()) as { interview: { id: string }; token: string };
       return { id: created.interview.id, token: created.token };
     },
