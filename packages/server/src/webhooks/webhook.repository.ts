@@ -1,5 +1,5 @@
-import { type Kysely, sql } from 'kysely';
-import type { Database } from '../db/database.ts';
+import { type Kysely, sql, type Updateable } from 'kysely';
+import type { Database, WebhookDeliveryTable } from '../db/database.ts';
 
 /** An endpoint row as the service uses it. */
 export interface EndpointRecord {
@@ -257,7 +257,7 @@ export async function updateDelivery(
   db: Kysely<Database>,
   tenantId: string,
   id: string,
-  changes: Parameters<ReturnType<Kysely<Database>['updateTable']>['set']>[0] & object,
+  changes: Updateable<WebhookDeliveryTable>,
 ): Promise<void> {
   await db
     .updateTable('webhook_deliveries')

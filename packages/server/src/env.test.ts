@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './env.ts';
+
+describe('loadConfig', () => {
+  it('should give working defaults for an empty environment', () => {
+    const config = loadConfig({}, { cwd: '/srv/app' });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      dataDir: '/srv/app/.exitbot-data',
+      openai: undefined,
+      demo: true,
+    });
+    expect(config.publicUrl).toBe('http://localhost:3000');
+  });
+
+  it('should stop with a message naming the bad variable', () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ PORT: 'eighty' }, 'PORT'],
+      [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+      [{ OPENAI_BASE_URL: 'not a url' }, 'OPENAI_BASE_URL'],
+      [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+      [{ EXITBOT_SECRET: 'short' }, 'EXITBOT_SECRET'],
+      [{ EXITBOT_DEMO: 'maybe' }, 'EXITBOT_DEMO'],
+      [{ EXITBOT_RATE_LIMIT_TENANT_PER_SECOND: '0' }, 'EXITBOT_RATE_LIMIT_TENANT_PER_SECOND'],
+    ];
+    for (const [environment, variable] of cases) {
+      expect(() => loadConfig(environment)).toThrow(ConfigError);
+      expect(() => loadConfig(environment)).toThrow(new RegExp(variable));
+    }
+  });
+
+  it('should use the LLM only when a key is set', () => {
+    const config = loadConfig({
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1/',
+      EXITBOT_MODEL: 'llama3.1',
+    });
+    expect(config.openai).toEqual({
+      apiKey: 'sk-test',
+      baseURL: 'http://127.0.0.1:11434/v1',
+      model: 'llama3.1',
+    });
+  });
+});
