@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  defaultInvitationSettings,
+  invitationSettingsPatchSchema,
+  invitationSettingsSchema,
+} from '../hris/invitation-settings.ts';
 
 const originSchema = z
   .string()
@@ -31,6 +36,8 @@ export const tenantSettingsSchema = z.object({
       temperature: z.number().min(0).max(2).optional(),
     })
     .default({ enabled: true }),
+  /** Invitations from HRIS events: involuntary terminations, timing, reminder, due date. */
+  invitations: invitationSettingsSchema.default(defaultInvitationSettings),
 });
 
 /** Validated tenant settings with defaults applied. */
@@ -52,6 +59,7 @@ export const tenantSettingsPatchSchema = z
       })
       .strict()
       .optional(),
+    invitations: invitationSettingsPatchSchema.optional(),
   })
   .strict();
 

@@ -80,6 +80,10 @@ export function createTenantService(options: { database: DatabaseHandle; now?: (
           ...currentSettings,
           ...patch,
           llm: { ...currentSettings.llm, ...((patch.llm as object | undefined) ?? {}) },
+          invitations: {
+            ...currentSettings.invitations,
+            ...((patch.invitations as object | undefined) ?? {}),
+          },
         });
         return updateTenantSettings(db, tenantId, merged);
       });
