@@ -1,8 +1,7 @@
 // Builds the script-tag bundles into dist/ (minified, esbuild's JS API):
-// - exitbot.main.<hash>.js: the ESM bundle (Lit, the element, English), immutable; German, French and
-//   Spanish are exitbot.<locale>.<hash>.js chunks it imports on first use, relative to itself.
-// - exitbot.js: the stable alias, a one-line module that imports ./assets/exitbot.main.<hash>.js, so a
-//   page may include either URL (or both: the browser runs the module once).
+// - exitbot.js and exitbot.main.<hash>.js: the ESM bundle (Lit, the element, English). German, French and
+//   Spanish, and the two sides of isolated mode, are exitbot.<name>.<hash>.js chunks it imports on first
+//   use from /assets/ (an absolute path, so the same file works as /exitbot.js and as /assets/<hashed>).
 // - exitbot.classic.js and exitbot.classic.<hash>.js: one IIFE with every locale, for pages without modules.
 // - manifest.json: stable name -> hashed name; the server serves /exitbot.js and /assets/<hashed name>.
 import { createHash } from 'node:crypto';
@@ -51,12 +50,11 @@ export interface FileSize {
   gzip: number;
 }
 
-/** Everything the build wrote, with sizes: the ESM entry, its locale chunks and the classic bundle. */
+/** Everything the build wrote, with sizes: the ESM bundle, its chunks and the classic bundle. */
 export interface BuildResult {
-  /** The stub plus the main module: what a page loads for English. */
+  /** exitbot.js: what a page loads for English. */
   esm: FileSize;
-  stub: FileSize;
-  locales: FileSize[];
+  chunks: FileSize[];
   classic: FileSize;
 }
 
@@ -93,21 +91,23 @@ export async function buildWidget(): Promise<BuildResult> {
     outdir: distDir,
     entryNames: 'exitbot.[name].[hash]',
     chunkNames: 'exitbot.[name].[hash]',
+    // The server serves chunks under /assets/ at its root, where it also serves /exitbot.js.
+    publicPath: '/assets',
   });
   let main: FileSize | undefined;
-  const locales: FileSize[] = [];
+  const chunks: FileSize[] = [];
   for (const output of esm.outputFiles ?? []) {
     const file = basename(output.path);
     writeFileSync(output.path, output.contents);
     const size = sizeOf(file, output.contents);
-    if (file.startsWith('exitbot.main.')) main = size;
-    else locales.push(size);
+    if (file.startsWith('exitbot.main.')) {
+      main = size;
+      writeFileSync(join(distDir, 'exitbot.js'), output.contents);
+    } else chunks.push(size);
     const stable = file.replace(/\.[A-Z0-9]+\.js$/, '.js');
     manifest[stable === 'exitbot.main.js' ? 'exitbot.js' : stable] = file;
   }
   if (main === undefined) throw new Error('build: esbuild wrote no main bundle');
-  const stubCode = new TextEncoder().encode(`import"./assets/${main.file}";\n`);
-  writeFileSync(join(distDir, 'exitbot.js'), stubCode);
 
   const classic = await build({
     ...common,
@@ -122,13 +122,7 @@ export async function buildWidget(): Promise<BuildResult> {
   manifest['exitbot.classic.js'] = classicFile;
 
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  const stub = sizeOf('exitbot.js', stubCode);
-  return {
-    esm: { file: main.file, bytes: stub.bytes + main.bytes, gzip: stub.gzip + main.gzip },
-    stub,
-    locales,
-    classic: sizeOf(classicFile, classicCode),
-  };
+  return { esm: main, chunks, classic: sizeOf(classicFile, classicCode) };
 }
 
 /** Prints one line per file. */
@@ -142,8 +136,8 @@ export const gzipBudgetBytes = 20 * 1024;
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const result = await buildWidget();
-  console.log(formatSize('exitbot.js (stub + main)', result.esm));
-  for (const chunk of result.locales)
+  console.log(formatSize('exitbot.js', result.esm));
+  for (const chunk of result.chunks)
     console.log(formatSize(`  + ${chunk.file.split('.')[1]} (loaded on use)`, chunk));
   console.log(formatSize('exitbot.classic.js', result.classic));
   if (result.esm.gzip > gzipBudgetBytes) {

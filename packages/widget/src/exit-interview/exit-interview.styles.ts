@@ -25,7 +25,7 @@ export const exitInterviewStyles = css`
     display: block !important;
     box-sizing: border-box !important;
     max-width: 100%;
-    contain: layout paint style;
+    contain: layout style;
   }
   :host([hidden]) {
     display: none !important;
@@ -129,12 +129,12 @@ export const exitInterviewStyles = css`
     cursor: default;
   }
   button:focus-visible,
-  textarea:focus-visible,
-  [tabindex='-1']:focus-visible {
+  .transcript:focus-visible {
     outline: 2px solid var(--_focus);
     outline-offset: 2px;
   }
-  [tabindex='-1']:focus:not(:focus-visible) {
+  /* Headings get focus only to move screen readers and keyboards along; they are not controls. */
+  [tabindex='-1']:focus {
     outline: none;
   }
   .primary {
@@ -264,6 +264,9 @@ export const exitInterviewStyles = css`
   }
 
   /* Transcript */
+  .transcript:focus-visible {
+    outline-offset: -2px;
+  }
   .transcript {
     flex: 1;
     min-height: 0;
@@ -388,7 +391,9 @@ export const exitInterviewStyles = css`
   }
   .input-row:focus-within {
     border-color: var(--_accent);
-    box-shadow: 0 0 0 3px var(--_accent-soft);
+    box-shadow:
+      0 0 0 1px var(--_accent),
+      0 0 0 4px var(--_accent-soft);
   }
   textarea {
     flex: 1;
@@ -503,6 +508,7 @@ export const exitInterviewStyles = css`
     letter-spacing: -0.015em;
   }
   .lead {
+    margin-top: 8px;
     color: var(--_muted);
   }
   .facts {
@@ -539,11 +545,16 @@ export const exitInterviewStyles = css`
     color: var(--_muted);
   }
   .start-actions {
+    /* Stays in view at the bottom of the card, however long the texts above are on a small screen. */
+    position: sticky;
+    bottom: -28px;
     display: flex;
     flex-direction: column;
     align-items: center;
     gap: 10px;
-    margin-top: auto;
+    margin: auto -28px -28px;
+    padding: 16px 28px 24px;
+    background: var(--_bg);
   }
   .start-actions .primary {
     width: 100%;
@@ -603,6 +614,11 @@ export const exitInterviewStyles = css`
     }
     .screen {
       padding: 22px 18px;
+    }
+    .start-actions {
+      bottom: -22px;
+      margin: auto -18px -22px;
+      padding: 12px 18px 18px;
     }
     .hint {
       display: none;

@@ -302,7 +302,7 @@ export class ExitInterview extends LitElement {
               ? t.sendFailed
               : '';
     if (text === '') return nothing;
-    return html`<div class="notice ${failed ? 'error' : ''}" part="notice">${icon(failed ? 'alert' : 'offline')}<span>${text}</span></div>`;
+    return html`<div class="notice ${failed ? 'error' : ''}" part="notice">${icon('alert')}<span>${text}</span></div>`;
   }
 
   #renderBody(t: WidgetStrings, snapshot: SessionSnapshot | undefined): TemplateResult {
@@ -375,7 +375,7 @@ export class ExitInterview extends LitElement {
       <ol class="messages">
         ${snapshot.messages.map((message) => this.#renderMessage(t, message))}
         ${
-          snapshot.replying && !streaming
+          snapshot.replying && !streaming && snapshot.connection === 'online'
             ? html`<li class="message interviewer">
                 <div class="typing" role="img" aria-label=${t.typing}><span></span><span></span><span></span></div>
               </li>`
@@ -557,6 +557,8 @@ export class ExitInterview extends LitElement {
   }
 
   #onSkip = (): void => {
+    // The skip button is disabled while the reply comes; keep keyboard focus in the widget.
+    this.#focusAfterRender = 'input';
     this.#stickToBottom = true;
     this.#session?.decline();
   };
@@ -573,6 +575,7 @@ export class ExitInterview extends LitElement {
 
   #onConfirmFinish = (): void => {
     this._confirming = false;
+    this.#focusAfterRender = 'input';
     this.#stickToBottom = true;
     this.#session?.finish();
   };

@@ -8,7 +8,6 @@ const paths = {
   skip: svg`<path d="M6 5.5l9 6.5-9 6.5zM18.5 5.5v13"/>`,
   send: svg`<path d="M12 19V5.5M5.5 12L12 5.5l6.5 6.5"/>`,
   check: svg`<path d="M5 12.5l4.5 4.5L19 7.5"/>`,
-  offline: svg`<path d="M3 3l18 18M8.5 16.5a5 5 0 0 1 7 0M5 12.9a10 10 0 0 1 5-2.8M2 8.8a15 15 0 0 1 4-2.6M12 20h.01"/>`,
   alert: svg`<circle cx="12" cy="12" r="8.5"/><path d="M12 8v4.5M12 16h.01"/>`,
   chat: svg`<path d="M20.5 11.5a8 8 0 0 1-11.9 7L4 19.5l1.1-4.2A8 8 0 1 1 20.5 11.5z"/>`,
 } satisfies Record<string, SVGTemplateResult>;
