@@ -1,5 +1,5 @@
-// Chart.js with only what the dashboard draws (tree-shaken registration: bar and line charts on
-// category and linear scales, tooltips and legend). Chart.js draws on a canvas and touches styles only
+// Chart.js with only what the dashboard draws (tree-shaken registration: bar charts on category and
+// linear scales, tooltips and legend). Chart.js draws on a canvas and touches styles only
 // through the CSSOM (canvas.style.*), which a strict Content-Security-Policy allows; it injects no
 // <style> element and evaluates no strings.
 import {
@@ -10,9 +10,6 @@ import {
   type ChartConfiguration,
   Legend,
   LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
   Tooltip,
 } from 'chart.js';
 
@@ -22,17 +19,7 @@ let registered = false;
 export function registerCharts(): void {
   if (registered) return;
   registered = true;
-  Chart.register(
-    BarController,
-    BarElement,
-    LineController,
-    LineElement,
-    PointElement,
-    CategoryScale,
-    LinearScale,
-    Tooltip,
-    Legend,
-  );
+  Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 }
 
 /** Colours of the dashboard's charts (light theme; overridable through CSS custom properties). */

@@ -122,7 +122,7 @@ export class ExitInsights extends LitElement {
   declare _saveState: 'idle' | 'saving' | 'saved' | { error: string };
   declare _printing: boolean;
 
-  #charts = new Map<string, Chart>();
+  #charts = new Map<string, Chart<'bar'>>();
   #request = 0;
   #loadedKey: string | undefined;
   #opener: HTMLElement | undefined;
@@ -462,11 +462,11 @@ export class ExitInsights extends LitElement {
       if (box && rows > 0) box.style.height = `${Math.max(120, Math.min(560, rows * 34 + 36))}px`;
       const existing = this.#charts.get(id);
       if (existing) {
-        existing.data = config.data as typeof existing.data;
-        existing.options = config.options as typeof existing.options;
+        existing.data = config.data;
+        existing.options = config.options ?? {};
         existing.update();
       } else {
-        this.#charts.set(id, new Chart(canvas, config as ConstructorParameters<typeof Chart>[1]));
+        this.#charts.set(id, new Chart<'bar'>(canvas, config));
       }
     }
   }
