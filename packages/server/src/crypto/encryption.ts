@@ -184,3 +184,13 @@ export function createEncryption(options: EncryptionOptions) {
     },
   };
 }
+
+/** Associated-data contexts of the encrypted columns (the row id and the column). */
+export const encryptionContexts = {
+  /** `messages.text`. */
+  messageText: (interviewId: string, seq: number) => `messages/${interviewId}/${seq}/text`,
+  /** `messages.events` (the interviewer's stored wire events, which repeat the question text). */
+  messageEvents: (interviewId: string, seq: number) => `messages/${interviewId}/${seq}/events`,
+  /** `interviews.state` (the engine state holds the whole transcript). */
+  interviewState: (interviewId: string) => `interviews/${interviewId}/state`,
+} as const;

@@ -8,6 +8,7 @@ import type {
   NewInterview,
   NewMessage,
 } from '../db/database.ts';
+import { scrubInterviewTraces } from '../privacy/erasure.repository.ts';
 
 /** Filters of the interview list. */
 export interface InterviewListFilter {
@@ -241,12 +242,8 @@ export async function eraseInterview(
 ): Promise<boolean> {
   await db.deleteFrom('messages').where('tenant_id', '=', tenantId).where('interview_id', '=', id).execute();
   await db.deleteFrom('reports').where('tenant_id', '=', tenantId).where('interview_id', '=', id).execute();
-  await db
-    .deleteFrom('outbox')
-    .where('tenant_id', '=', tenantId)
-    .where('key', '=', id)
-    .where('done_at', 'is', null)
-    .execute();
+  // Webhook messages, outbox jobs in any state, HRIS event links, every replica's caches.
+  await scrubInterviewTraces(db, tenantId, [id]);
   const result = await db
     .updateTable('interviews')
     .set({
@@ -254,6 +251,7 @@ export async function eraseInterview(
       state: null,
       employee_external_id: null,
       employee_name: null,
+      employee_email: null,
       department: null,
       location: null,
       level: null,
