@@ -57,6 +57,9 @@ export function createApp(services: Services) {
       crossOriginOpenerPolicy: 'same-origin',
       referrerPolicy: 'no-referrer',
       xFrameOptions: 'DENY',
+      // Keep what a route set on purpose, e.g. `Cross-Origin-Resource-Policy: cross-origin` on the widget
+      // bundles, without which a cross-site HR portal cannot load the classic (no-cors) script.
+      overwrite: false,
     }),
   );
 
