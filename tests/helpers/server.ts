@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TranscriptEntry } from '@exitbot/sdk/client';
-import { createApp, createLogger, loadConfig, openRuntime, type Services } from '@exitbot/server';
+import { createApp, createLogger, ensureDemo, loadConfig, openRuntime, type Services } from '@exitbot/server';
 import { serve } from '@hono/node-server';
 import { buildWidget } from '../../packages/widget/scripts/build.ts';
 
@@ -37,6 +37,8 @@ export interface ExitBotServerOptions {
   allowedOrigins: string[];
   /** Extra environment for the server's config. */
   env?: Record<string, string>;
+  /** Seed the demo tenant so `/demo` (the demo HR portal page) works. */
+  demo?: boolean;
 }
 
 /** A running server with one tenant and helpers that use the real integrator API. */
@@ -67,7 +69,7 @@ export async function startExitBotServer(options: ExitBotServerOptions): Promise
     HOST: '127.0.0.1',
     EXITBOT_DATA_DIR: dataDir,
     EXITBOT_PUBLIC_URL: url,
-    EXITBOT_DEMO: 'false',
+    EXITBOT_DEMO: options.demo ? 'true' : 'false',
     EXITBOT_SECRET: 'widget-e2e-secret-0123456789abcdef0123',
     LOG_LEVEL: 'silent',
     EXITBOT_RATE_LIMIT_INTERVIEW_PER_MINUTE: '100000',
@@ -77,6 +79,7 @@ export async function startExitBotServer(options: ExitBotServerOptions): Promise
   });
   const logger = createLogger({ level: 'silent' });
   const { services, database } = await openRuntime({ config, logger });
+  if (options.demo) await ensureDemo(services);
   const app = createApp(services);
   const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
   await new Promise<void>((resolve, reject) => {
