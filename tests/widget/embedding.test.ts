@@ -243,7 +243,7 @@ describe('<exit-interview> on a host page', () => {
         tokenProperty: (element as unknown as { token?: string }).token ?? null,
         frameDocument: iframe.contentDocument === null ? 'unreachable' : 'reachable',
         frameOrigin: new URL(iframe.src).origin,
-        hostText: document.body.innerText,
+        hostText: document.body.textContent,
         shadowText: element.shadowRoot!.textContent,
       };
     });
