@@ -103,18 +103,26 @@ export function checkUrlShape(value: string, options: { allowPrivate: boolean })
   return url;
 }
 
+function resolveAll(host: string): Promise<string[]> {
+  return new Promise<LookupAddress[]>((resolve, reject) =>
+    dnsLookup(host, { all: true }, (error, result) => (error ? reject(error) : resolve(result))),
+  ).then((entries) => entries.map((entry) => entry.address));
+}
+
 /** Resolves the URL's host and refuses it when any address is private (unless allowed). */
-export async function assertPublicUrl(value: string, options: { allowPrivate: boolean }): Promise<URL> {
+export async function assertPublicUrl(
+  value: string,
+  options: { allowPrivate: boolean; resolve?: (host: string) => Promise<string[]> },
+): Promise<URL> {
   const url = checkUrlShape(value, options);
   if (options.allowPrivate) return url;
   const host = hostOf(url);
   if (isIP(host)) return url;
-  const addresses = await new Promise<LookupAddress[]>((resolve, reject) =>
-    dnsLookup(host, { all: true }, (error, result) => (error ? reject(error) : resolve(result))),
-  ).catch((error: NodeJS.ErrnoException) => {
+  const resolve = options.resolve ?? resolveAll;
+  const addresses = await resolve(host).catch((error: NodeJS.ErrnoException) => {
     throw new UnsafeUrlError(`host does not resolve (${error.code ?? 'error'})`);
   });
-  if (addresses.length === 0 || addresses.some((entry) => isPrivateAddress(entry.address))) {
+  if (addresses.length === 0 || addresses.some((address) => isPrivateAddress(address))) {
     throw new UnsafeUrlError('resolves to a private or loopback address');
   }
   return url;

@@ -242,67 +242,65 @@ export function createWebhookService(options: WebhookServiceOptions) {
     const succeeded = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const gone = result.statusCode === 410;
 
-    let outcome: 'succeeded' | 'retry' | 'failed' | 'manual-failed';
-    await withTenant(database, tenantId, async (db) => {
-      await insertAttempt(db, tenantId, {
-        deliveryId,
-        attempt: attemptNumber,
-        trigger: trigger.kind,
-        startedAt,
-        durationMs: result.durationMs,
-        statusCode: result.statusCode,
-        error: result.error,
-        responseExcerpt: result.responseExcerpt,
-      });
-      const common = { locked_until: null, last_status_code: result.statusCode, last_error: result.error };
-      if (succeeded) {
-        outcome = 'succeeded';
+    const final = await withTenant(
+      database,
+      tenantId,
+      async (db): Promise<'succeeded' | 'retry' | 'failed' | 'manual-failed'> => {
+        await insertAttempt(db, tenantId, {
+          deliveryId,
+          attempt: attemptNumber,
+          trigger: trigger.kind,
+          startedAt,
+          durationMs: result.durationMs,
+          statusCode: result.statusCode,
+          error: result.error,
+          responseExcerpt: result.responseExcerpt,
+        });
+        const common = { locked_until: null, last_status_code: result.statusCode, last_error: result.error };
+        if (succeeded) {
+          await updateDelivery(db, tenantId, deliveryId, {
+            ...common,
+            status: 'succeeded',
+            succeeded_at: new Date(now()),
+            failed_at: null,
+            next_attempt_at: null,
+          });
+          return 'succeeded';
+        }
+        if (gone) {
+          // 410 Gone: the receiver asks us to stop; disable the endpoint (re-enable with PATCH).
+          await updateEndpoint(db, tenantId, row.endpoint_id, { enabled: false });
+        }
+        if (trigger.kind === 'manual') {
+          await updateDelivery(db, tenantId, deliveryId, common);
+          return 'manual-failed';
+        }
+        const nextIndex = trigger.scheduleIndex + 1;
+        const delay = schedule[trigger.scheduleIndex];
+        if (delay === undefined || cancelled || gone) {
+          await updateDelivery(db, tenantId, deliveryId, {
+            ...common,
+            status: 'failed',
+            failed_at: new Date(now()),
+            next_attempt_at: null,
+          });
+          return 'failed';
+        }
+        const runAt = new Date(now() + jitter(delay));
         await updateDelivery(db, tenantId, deliveryId, {
           ...common,
-          status: 'succeeded',
-          succeeded_at: new Date(now()),
-          failed_at: null,
-          next_attempt_at: null,
+          schedule_index: nextIndex,
+          next_attempt_at: runAt,
         });
-        return;
-      }
-      if (gone) {
-        // 410 Gone: the receiver asks us to stop; disable the endpoint (re-enable with PATCH).
-        await updateEndpoint(db, tenantId, row.endpoint_id, { enabled: false });
-      }
-      if (trigger.kind === 'manual') {
-        outcome = 'manual-failed';
-        await updateDelivery(db, tenantId, deliveryId, common);
-        return;
-      }
-      const nextIndex = trigger.scheduleIndex + 1;
-      const delay = schedule[trigger.scheduleIndex];
-      if (delay === undefined || cancelled || gone) {
-        outcome = 'failed';
-        await updateDelivery(db, tenantId, deliveryId, {
-          ...common,
-          status: 'failed',
-          failed_at: new Date(now()),
-          next_attempt_at: null,
+        await enqueueJob(db, tenantId, {
+          topic: webhookDeliverTopic,
+          key: `${deliveryId}:${nextIndex}`,
+          payload: { deliveryId, scheduleIndex: nextIndex },
+          runAt,
         });
-        return;
-      }
-      outcome = 'retry';
-      const runAt = new Date(now() + jitter(delay));
-      await updateDelivery(db, tenantId, deliveryId, {
-        ...common,
-        schedule_index: nextIndex,
-        next_attempt_at: runAt,
-      });
-      await enqueueJob(db, tenantId, {
-        topic: webhookDeliverTopic,
-        key: `${deliveryId}:${nextIndex}`,
-        payload: { deliveryId, scheduleIndex: nextIndex },
-        runAt,
-      });
-    });
-    // biome-ignore lint/style/noNonNullAssertion: every branch of the transaction above sets it.
-    const final = outcome!;
+        return 'retry';
+      },
+    );
     logger.info('webhook attempt', {
       tenantId,
       deliveryId,
