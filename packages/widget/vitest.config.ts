@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'widget', include: ['src/**/*.test.ts'] },
+  test: { name: 'widget', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'] },
 });

@@ -1,6 +1,6 @@
 // Minifies the static text of Lit's html`...`, svg`...` and css`...` templates in our own source before
 // esbuild bundles it (esbuild minifies code but leaves template text alone). CSS goes through esbuild's
-// CSS minifier; HTML only loses whitespace next to tags, which never changes what Lit renders.
+// CSS minifier; in HTML each run of whitespace becomes one space, which renders the same.
 import { transformSync } from 'esbuild';
 
 /** Returns `source` with the text of its html, svg and css tagged templates minified. */
@@ -101,13 +101,14 @@ class Scanner {
   }
 }
 
-/** Collapses whitespace in HTML text and drops it between tags and next to bindings that sit between tags. */
+/**
+ * Collapses each run of whitespace in HTML text to one space (what the browser renders anyway, so the
+ * minified template looks exactly like the source one) and trims the template's outer edges.
+ */
 function minifyHtml(chunk: string, index: number, chunks: string[]): string {
-  let text = chunk.replace(/\s+/g, ' ').replace(/> </g, '><');
-  if (index > 0 && (text.startsWith(' <') || text.startsWith(' >'))) text = text.slice(1);
-  if (index < chunks.length - 1 && text.endsWith('> ')) text = text.slice(0, -1);
-  if (index === 0) text = text.replace(/^ </, '<');
-  if (index === chunks.length - 1) text = text.replace(/> $/, '>');
+  let text = chunk.replace(/\s+/g, ' ');
+  if (index === 0) text = text.trimStart();
+  if (index === chunks.length - 1) text = text.trimEnd();
   return text;
 }
 
