@@ -148,7 +148,7 @@ const reasonLabels: Record<string, LocalizedText> = Object.fromEntries(
   reasonTaxonomy.map((reason) => [reason.id, reason.label]),
 );
 const knownReasons = new Set<string>(reasonIds);
-const maxThemes = 6;
+const maxThemes = 12;
 const quoteLength = { min: 12, max: 320 };
 
 /** Thresholds of a tenant from its settings (defaults for what is missing). */

@@ -59,16 +59,12 @@ function filtersOf(query: z.output<typeof insightsQuerySchema>): CubeFilters {
   return filters;
 }
 
-function csvResponse(body: string, name: string) {
-  return new Response(`\uFEFF${body}`, {
-    headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${name}"`,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  });
-}
+const csvHeaders = (name: string) => ({
+  'Content-Type': 'text/csv; charset=utf-8',
+  'Content-Disposition': `attachment; filename="${name}"`,
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+});
 
 /**
  * Insights routes, mounted at `/v1/admin` before the other admin routes: aggregates, exports, the
@@ -114,7 +110,8 @@ export function insightsRoutes(
         },
       ]),
     );
-    return csvResponse(csv, `exitbot-insights-${query.period}.csv`);
+    // c.body keeps the CORS headers the auth middleware set (a browser on the HR portal reads this).
+    return c.body(`\uFEFF${csv}`, 200, csvHeaders(`exitbot-insights-${query.period}.csv`));
   });
 
   app.get('/insights/interviews', auth, validate('query', listQuerySchema), async (c) => {
@@ -137,7 +134,7 @@ export function insightsRoutes(
         },
       ]),
     );
-    return csvResponse(csv, 'exitbot-interviews.csv');
+    return c.body(`\uFEFF${csv}`, 200, csvHeaders('exitbot-interviews.csv'));
   });
 
   // One interview for the dashboard: the list entry, its report (AI or offline) and its review.

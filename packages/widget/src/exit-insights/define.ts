@@ -11,6 +11,7 @@ export interface DefineExitInsightsOptions {
  * definition wins and later calls change nothing.
  */
 export function defineExitInsights(options: DefineExitInsightsOptions = {}): void {
-  if (options.defaultApi && ExitInsights.defaultApi === undefined) ExitInsights.defaultApi = options.defaultApi;
+  if (options.defaultApi && ExitInsights.defaultApi === undefined)
+    ExitInsights.defaultApi = options.defaultApi;
   if (!customElements.get('exit-insights')) customElements.define('exit-insights', ExitInsights);
 }

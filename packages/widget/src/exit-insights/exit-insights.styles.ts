@@ -410,6 +410,12 @@ export const exitInsightsStyles = css`
   table.list td {
     vertical-align: middle;
   }
+  .list-foot {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 12px;
+  }
   .row-action {
     text-align: end;
     white-space: nowrap;

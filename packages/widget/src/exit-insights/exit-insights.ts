@@ -1,6 +1,13 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { InsightsApi, InsightsApiError, roleOfToken, viewQuery } from './api.ts';
-import { type ChartPalette, Chart, registerCharts, sentimentConfig, shareBarConfig, trendConfig } from './charts.ts';
+import {
+  Chart,
+  type ChartPalette,
+  registerCharts,
+  sentimentConfig,
+  shareBarConfig,
+  trendConfig,
+} from './charts.ts';
 import { exitInsightsStyles } from './exit-insights.styles.ts';
 import {
   formatMonthShort,
@@ -34,9 +41,17 @@ export interface ExitInsightsEventDetails {
 export const exitInsightsEventNames = ['exit-insights-error', 'exit-insights-review'] as const;
 
 type BreakdownKey = FilterDimension | 'tenureBand' | 'terminationType';
-const breakdownKeys: readonly BreakdownKey[] = ['department', 'location', 'level', 'tenureBand', 'terminationType'];
+const breakdownKeys: readonly BreakdownKey[] = [
+  'department',
+  'location',
+  'level',
+  'tenureBand',
+  'terminationType',
+];
 const filterKeys: readonly FilterDimension[] = ['department', 'location', 'level'];
 const notRecordedValue = '\u0000not-recorded';
+/** Interviews shown at first and added by "Show more". */
+const pageSize = 15;
 
 const defaultPalette: ChartPalette = {
   accent: '#3d52c4',
@@ -96,6 +111,7 @@ export class ExitInsights extends LitElement {
     _draft: { state: true },
     _saveState: { state: true },
     _printing: { state: true },
+    _listShown: { state: true },
   };
 
   /** Origin of the server the script was loaded from: the default of `api`. */
@@ -121,6 +137,7 @@ export class ExitInsights extends LitElement {
   declare _draft: { primaryReason: string; regrettable: string };
   declare _saveState: 'idle' | 'saving' | 'saved' | { error: string };
   declare _printing: boolean;
+  declare _listShown: number;
 
   #charts = new Map<string, Chart<'bar'>>();
   #request = 0;
@@ -143,6 +160,7 @@ export class ExitInsights extends LitElement {
     this._draft = { primaryReason: '', regrettable: '' };
     this._saveState = 'idle';
     this._printing = false;
+    this._listShown = pageSize;
   }
 
   override connectedCallback(): void {
@@ -160,7 +178,9 @@ export class ExitInsights extends LitElement {
   }
 
   get #locale(): InsightsLocale {
-    return resolveInsightsLocale(this.lang || document.documentElement.lang || globalThis.navigator?.language);
+    return resolveInsightsLocale(
+      this.lang || document.documentElement.lang || globalThis.navigator?.language,
+    );
   }
 
   get #text(): InsightsStrings {
@@ -224,7 +244,11 @@ export class ExitInsights extends LitElement {
     const code = error instanceof InsightsApiError ? error.code : 'error';
     const message = error instanceof Error ? error.message : String(error);
     this.dispatchEvent(
-      new CustomEvent('exit-insights-error', { detail: { status, code, message }, bubbles: true, composed: true }),
+      new CustomEvent('exit-insights-error', {
+        detail: { status, code, message },
+        bubbles: true,
+        composed: true,
+      }),
     );
     if (status === 401) return text.refused;
     if (status === 0) return text.unreachable;
@@ -255,12 +279,16 @@ export class ExitInsights extends LitElement {
     const api = this.#api;
     if (!api) return;
     try {
-      const query = kind === 'insights' ? viewQuery(this.period || 'all', this._filters, { lang: this.#locale }) : 'limit=50000';
+      const query =
+        kind === 'insights'
+          ? viewQuery(this.period || 'all', this._filters, { lang: this.#locale })
+          : 'limit=50000';
       const blob = await api.csv(kind, query);
       const url = URL.createObjectURL(blob);
       const link = document.createElement('a');
       link.href = url;
-      link.download = kind === 'insights' ? `exitbot-insights-${this.period || 'all'}.csv` : 'exitbot-interviews.csv';
+      link.download =
+        kind === 'insights' ? `exitbot-insights-${this.period || 'all'}.csv` : 'exitbot-interviews.csv';
       link.rel = 'noopener';
       this.renderRoot.append(link);
       link.click();
@@ -289,8 +317,14 @@ export class ExitInsights extends LitElement {
       const detail = await api.interview(id);
       this._detail = detail;
       this._draft = {
-        primaryReason: detail.review?.overridden.primaryReason ? (detail.review.confirmed.primaryReason ?? '') : '',
-        regrettable: detail.review?.overridden.regrettable ? (detail.review.confirmed.regrettable ? 'yes' : 'no') : '',
+        primaryReason: detail.review?.overridden.primaryReason
+          ? (detail.review.confirmed.primaryReason ?? '')
+          : '',
+        regrettable: detail.review?.overridden.regrettable
+          ? detail.review.confirmed.regrettable
+            ? 'yes'
+            : 'no'
+          : '',
       };
     } catch (error) {
       this._detailError = this.#describe(error);
@@ -337,7 +371,11 @@ export class ExitInsights extends LitElement {
   // ---- formatting -------------------------------------------------------------------------------
 
   #percent(share: number): string {
-    return new Intl.NumberFormat(this.#locale, { style: 'percent', maximumFractionDigits: share > 0 && share < 0.1 ? 1 : 0 }).format(share);
+    // Whole percentages read best; below 1 % one decimal, so a small share is not shown as 0 %.
+    return new Intl.NumberFormat(this.#locale, {
+      style: 'percent',
+      maximumFractionDigits: share > 0 && share < 0.01 ? 1 : 0,
+    }).format(share);
   }
 
   #number(value: number): string {
@@ -365,7 +403,9 @@ export class ExitInsights extends LitElement {
     if (!value) return '—';
     if (/^\d{4}-\d{2}$/.test(value)) return formatPeriod(value, this.#locale, value);
     const date = new Date(value);
-    return Number.isNaN(date.getTime()) ? value : new Intl.DateTimeFormat(this.#locale, { dateStyle: 'medium' }).format(date);
+    return Number.isNaN(date.getTime())
+      ? value
+      : new Intl.DateTimeFormat(this.#locale, { dateStyle: 'medium' }).format(date);
   }
 
   #palette(): ChartPalette {
@@ -392,8 +432,15 @@ export class ExitInsights extends LitElement {
       Chart.defaults.font.family = palette.font;
       Chart.defaults.color = palette.muted;
       const text = this.#text;
-      const bars = (id: string, items: BreakdownItem[], label: (key: string | null) => string, horizontal = true) => {
-        const visible = items.filter((item): item is Extract<BreakdownItem, { count: number }> => 'count' in item);
+      const bars = (
+        id: string,
+        items: BreakdownItem[],
+        label: (key: string | null) => string,
+        horizontal = true,
+      ) => {
+        const visible = items.filter(
+          (item): item is Extract<BreakdownItem, { count: number }> => 'count' in item,
+        );
         if (visible.length === 0) return;
         wanted.set(
           id,
@@ -424,7 +471,9 @@ export class ExitInsights extends LitElement {
           }),
         );
       }
-      const topics = (result.sentiment ?? []).filter((topic): topic is Extract<typeof topic, { answered: number }> => 'answered' in topic);
+      const topics = (result.sentiment ?? []).filter(
+        (topic): topic is Extract<typeof topic, { answered: number }> => 'answered' in topic,
+      );
       if (topics.length > 0) {
         const shareOf = (labels: BreakdownItem[], key: string) => {
           const item = labels.find((entry) => entry.key === key);
@@ -512,7 +561,8 @@ export class ExitInsights extends LitElement {
           <span>${text.period}</span>
           <select @change=${(event: Event) => this.#setPeriod(event)} .value=${currentPeriod}>
             ${(periods.includes(currentPeriod) ? periods : [currentPeriod, ...periods]).map(
-              (period) => html`<option value=${period} ?selected=${period === currentPeriod}>${formatPeriod(period, this.#locale, text.allTime)}</option>`,
+              (period) =>
+                html`<option value=${period} ?selected=${period === currentPeriod}>${formatPeriod(period, this.#locale, text.allTime)}</option>`,
             )}
           </select>
         </label>
@@ -581,7 +631,10 @@ export class ExitInsights extends LitElement {
     const overview = result.overview;
     if (!overview) return html``;
     const minimum = result.thresholds.minGroupSize;
-    const reviewed = 'suppressed' in overview.reviewed ? undefined : this.#percent(overview.reviewed.share);
+    const reviewed =
+      'suppressed' in overview.reviewed || overview.reviewed.count === 0
+        ? undefined
+        : this.#percent(overview.reviewed.share);
     return html`
       <section class="tiles" aria-label=${text.title}>
         <div class="tile" part="tile">
@@ -591,28 +644,39 @@ export class ExitInsights extends LitElement {
         </div>
         <div class="tile" part="tile">
           <span class="tile-label">${text.tiles.topReason}</span>
-          ${overview.topReason
-            ? html`<span class="tile-value small">${this.#reasonLabel(overview.topReason.key)}</span><span class="hint">${this.#percent(overview.topReason.share)}</span>`
-            : this.#withheldValue(minimum)}
+          ${
+            overview.topReason
+              ? html`<span class="tile-value small">${this.#reasonLabel(overview.topReason.key)}</span><span class="hint">${this.#percent(overview.topReason.share)}</span>`
+              : this.#withheldValue(minimum)
+          }
         </div>
         <div class="tile" part="tile">
           <span class="tile-label">${text.tiles.regrettable}</span>
-          ${'suppressed' in overview.regrettable
-            ? this.#withheldValue(minimum)
-            : html`<span class="tile-value">${this.#percent(overview.regrettable.share)}</span><span class="hint">${text.people(overview.regrettable.count)}</span>`}
+          ${
+            'suppressed' in overview.regrettable
+              ? this.#withheldValue(minimum)
+              : html`<span class="tile-value">${this.#percent(overview.regrettable.share)}</span><span class="hint">${text.people(overview.regrettable.count)}</span>`
+          }
         </div>
         <div class="tile" part="tile">
           <span class="tile-label">${text.tiles.recommend}</span>
-          ${'suppressed' in overview.wouldRecommend
-            ? this.#withheldValue(minimum)
-            : html`<span class="tile-value">${overview.wouldRecommend.score > 0 ? '+' : ''}${this.#number(overview.wouldRecommend.score)}</span><span class="hint">${text.tiles.recommendHint} · ${text.answered(overview.wouldRecommend.answered)}</span>`}
+          ${
+            'suppressed' in overview.wouldRecommend
+              ? this.#withheldValue(minimum)
+              : html`<span class="tile-value">${overview.wouldRecommend.score > 0 ? '+' : ''}${this.#number(overview.wouldRecommend.score)}</span><span class="hint">${text.tiles.recommendHint} · ${text.answered(overview.wouldRecommend.answered)}</span>`
+          }
         </div>
       </section>
     `;
   }
 
   /** The figures of a chart as a table (for screen readers, keyboard users and print). */
-  #table(caption: string, items: BreakdownItem[], label: (key: string | null) => string, minimum: number): TemplateResult {
+  #table(
+    caption: string,
+    items: BreakdownItem[],
+    label: (key: string | null) => string,
+    minimum: number,
+  ): TemplateResult {
     const text = this.#text;
     return html`
       <details class="figures" ?open=${this._printing}>
@@ -632,7 +696,10 @@ export class ExitInsights extends LitElement {
     `;
   }
 
-  #withheldNote(items: BreakdownItem[], label: (key: string | null) => string): TemplateResult | typeof nothing {
+  #withheldNote(
+    items: BreakdownItem[],
+    label: (key: string | null) => string,
+  ): TemplateResult | typeof nothing {
     const withheld = items.filter((item) => 'suppressed' in item);
     if (withheld.length === 0) return nothing;
     return html`<p class="hint withheld-note">${this.#text.withheldList(withheld.map((item) => label(item.key)).join(', '))}</p>`;
@@ -660,7 +727,10 @@ export class ExitInsights extends LitElement {
   /** The breakdown to show: the chosen one, or the first the view has (a filtered dimension has none). */
   #currentBreakdown(result: InsightsResult): { available: BreakdownKey[]; current: BreakdownKey } {
     const available = breakdownKeys.filter((key) => result.breakdowns?.[key]);
-    return { available, current: available.includes(this._breakdown) ? this._breakdown : (available[0] ?? 'tenureBand') };
+    return {
+      available,
+      current: available.includes(this._breakdown) ? this._breakdown : (available[0] ?? 'tenureBand'),
+    };
   }
 
   #renderBreakdown(result: InsightsResult): TemplateResult {
@@ -674,9 +744,10 @@ export class ExitInsights extends LitElement {
           <h2 id="breakdown-heading">${text.sections.breakdown}</h2>
           <div class="segmented no-print" role="group" aria-label=${text.sections.breakdown}>
             ${available.map(
-              (key) => html`<button type="button" aria-pressed=${key === current ? 'true' : 'false'} @click=${() => {
-                this._breakdown = key;
-              }}>${text.breakdowns[key]}</button>`,
+              (key) =>
+                html`<button type="button" aria-pressed=${key === current ? 'true' : 'false'} @click=${() => {
+                  this._breakdown = key;
+                }}>${text.breakdowns[key]}</button>`,
             )}
           </div>
         </div>
@@ -697,9 +768,16 @@ export class ExitInsights extends LitElement {
       <section class="card wide" part="card" aria-labelledby="trend-heading">
         <h2 id="trend-heading">${text.sections.trend}</h2>
         <div class="chart trend" role="img" aria-label=${text.chartSummary(text.sections.trend)}><canvas data-chart="trend" height="220"></canvas></div>
-        ${trend.some((point) => 'suppressed' in point)
-          ? html`<p class="hint withheld-note">${text.withheldList(trend.filter((point) => 'suppressed' in point).map((point) => formatPeriod(point.month, this.#locale, point.month)).join(', '))}</p>`
-          : nothing}
+        ${
+          trend.some((point) => 'suppressed' in point)
+            ? html`<p class="hint withheld-note">${text.withheldList(
+                trend
+                  .filter((point) => 'suppressed' in point)
+                  .map((point) => formatPeriod(point.month, this.#locale, point.month))
+                  .join(', '),
+              )}</p>`
+            : nothing
+        }
         <details class="figures" ?open=${this._printing}>
           <summary>${text.showTable}</summary>
           <table>
@@ -707,7 +785,8 @@ export class ExitInsights extends LitElement {
             <thead><tr><th scope="col">${text.columns.month}</th><th scope="col" class="num">${text.columns.exits}</th></tr></thead>
             <tbody>
               ${trend.map(
-                (point) => html`<tr><th scope="row">${formatPeriod(point.month, this.#locale, point.month)}</th><td class="num">${'count' in point ? this.#number(point.count) : html`<span class="withheld">${text.withheld}</span> <span class="hint">${text.withheldHint(minimum)}</span>`}</td></tr>`,
+                (point) =>
+                  html`<tr><th scope="row">${formatPeriod(point.month, this.#locale, point.month)}</th><td class="num">${'count' in point ? this.#number(point.count) : html`<span class="withheld">${text.withheld}</span> <span class="hint">${text.withheldHint(minimum)}</span>`}</td></tr>`,
               )}
             </tbody>
           </table>
@@ -726,14 +805,18 @@ export class ExitInsights extends LitElement {
       if (!('labels' in topic)) return html`<span class="withheld">${text.withheld}</span>`;
       const item = topic.labels.find((entry) => entry.key === key);
       if (!item) return this.#percent(0);
-      return 'share' in item ? this.#percent(item.share) : html`<span class="withheld">${text.withheld}</span>`;
+      return 'share' in item
+        ? this.#percent(item.share)
+        : html`<span class="withheld">${text.withheld}</span>`;
     };
     return html`
       <section class="card" part="card" aria-labelledby="sentiment-heading">
         <h2 id="sentiment-heading">${text.sections.sentiment}</h2>
         ${shown.length > 0 ? this.#chart('sentiment', text.sections.sentiment, shown.length + 1) : nothing}
         ${this.#withheldNote(
-          topics.filter((topic) => 'suppressed' in topic).map((topic) => ({ key: topic.topicId, suppressed: true as const })),
+          topics
+            .filter((topic) => 'suppressed' in topic)
+            .map((topic) => ({ key: topic.topicId, suppressed: true as const })),
           (key) => this.#topicLabel(key ?? ''),
         )}
         <details class="figures" ?open=${this._printing}>
@@ -786,9 +869,11 @@ export class ExitInsights extends LitElement {
               <li class="theme">
                 <div class="theme-head">
                   <h3>${this.#reasonLabel(theme.key)}</h3>
-                  ${'count' in theme
-                    ? html`<span class="pill">${text.people(theme.count)} · ${this.#percent(theme.share)}</span>`
-                    : html`<span class="pill muted">${text.withheld} · ${text.withheldHint(minimum)}</span>`}
+                  ${
+                    'count' in theme
+                      ? html`<span class="pill">${text.people(theme.count)} · ${this.#percent(theme.share)}</span>`
+                      : html`<span class="pill muted">${text.withheld} · ${text.withheldHint(minimum)}</span>`
+                  }
                 </div>
                 ${quotesOf(theme)}
               </li>
@@ -806,9 +891,10 @@ export class ExitInsights extends LitElement {
     return html`
       <section class="card wide interviews" part="card" aria-labelledby="interviews-heading">
         <h2 id="interviews-heading">${text.sections.interviews}</h2>
-        ${interviews.length === 0
-          ? html`<p class="hint">${text.noInterviews}</p>`
-          : html`
+        ${
+          interviews.length === 0
+            ? html`<p class="hint">${text.noInterviews}</p>`
+            : html`
               <div class="table-scroll">
                 <table class="list">
                   <thead>
@@ -823,11 +909,22 @@ export class ExitInsights extends LitElement {
                     </tr>
                   </thead>
                   <tbody>
-                    ${interviews.map((entry) => this.#renderInterviewRow(entry))}
+                    ${interviews.slice(0, this._listShown).map((entry) => this.#renderInterviewRow(entry))}
                   </tbody>
                 </table>
               </div>
-            `}
+              <div class="list-foot">
+                <span class="hint">${text.listCount(Math.min(this._listShown, interviews.length), interviews.length)}</span>
+                ${
+                  interviews.length > this._listShown
+                    ? html`<button type="button" class="secondary small" @click=${() => {
+                        this._listShown += pageSize * 2;
+                      }}>${text.showMore}</button>`
+                    : nothing
+                }
+              </div>
+            `
+        }
       </section>
     `;
   }
@@ -838,7 +935,8 @@ export class ExitInsights extends LitElement {
     let action: TemplateResult;
     if (report.status !== 'ready') action = html`<span class="hint">${text.noReport}</span>`;
     else if (!report.visible) action = html`<span class="hint">${text.adminsOnly}</span>`;
-    else action = html`<button type="button" class="secondary small" @click=${(event: Event) => this.#openReport(entry.id, event)}>${text.openReport}</button>`;
+    else
+      action = html`<button type="button" class="secondary small" @click=${(event: Event) => this.#openReport(entry.id, event)}>${text.openReport}</button>`;
     return html`
       <tr>
         <td>${this.#date(entry.completed ?? entry.created)}</td>
@@ -883,7 +981,10 @@ export class ExitInsights extends LitElement {
       this.#date(interview.completed),
     ].filter((value): value is string => Boolean(value));
     if (!report) return html`<p class="hint">${text.noReport}</p>`;
-    const outlook = (value: string | undefined) => text.report.outlooks[(value ?? 'unknown') as keyof InsightsStrings['report']['outlooks']] ?? value ?? '—';
+    const outlook = (value: string | undefined) =>
+      text.report.outlooks[(value ?? 'unknown') as keyof InsightsStrings['report']['outlooks']] ??
+      value ??
+      '—';
     const primary = report.reasons?.primary;
     return html`
       <div class="report">
@@ -897,40 +998,55 @@ export class ExitInsights extends LitElement {
         ${facts.length > 0 ? html`<p class="facts">${facts.join(' · ')}</p>` : nothing}
         ${report.summary ? html`<h3>${text.report.summary}</h3><p class="summary">${report.summary}</p>` : nothing}
         <h3>${text.report.reasons}</h3>
-        ${primary
-          ? html`<div class="finding">
+        ${
+          primary
+            ? html`<div class="finding">
               <p><strong>${text.report.primary}:</strong> ${this.#reasonLabel(primary.reason)} <span class="hint">${this.#percent(primary.confidence ?? 0)}</span></p>
-              ${(primary.evidence ?? []).length > 0
-                ? html`<p class="hint">${text.report.evidence}</p><ul class="quotes">${(primary.evidence ?? []).map((quote) => html`<li><blockquote>${quote}</blockquote></li>`)}</ul>`
-                : nothing}
+              ${
+                (primary.evidence ?? []).length > 0
+                  ? html`<p class="hint">${text.report.evidence}</p><ul class="quotes">${(primary.evidence ?? []).map((quote) => html`<li><blockquote>${quote}</blockquote></li>`)}</ul>`
+                  : nothing
+              }
             </div>`
-          : nothing}
-        ${(report.reasons?.secondary ?? []).length > 0
-          ? html`<p><strong>${text.report.secondary}:</strong> ${(report.reasons?.secondary ?? []).map((finding) => this.#reasonLabel(finding.reason)).join(', ')}</p>`
-          : nothing}
-        ${(report.keyQuotes ?? []).length > 0
-          ? html`<h3>${text.report.keyQuotes}</h3><ul class="quotes">${(report.keyQuotes ?? []).map((quote) => html`<li><blockquote>${quote.text}</blockquote><span class="hint">${this.#topicLabel(quote.topicId)}</span></li>`)}</ul>`
-          : nothing}
-        ${(report.topicSentiment ?? []).length > 0
-          ? html`<h3>${text.report.topics}</h3>
+            : nothing
+        }
+        ${
+          (report.reasons?.secondary ?? []).length > 0
+            ? html`<p><strong>${text.report.secondary}:</strong> ${(report.reasons?.secondary ?? []).map((finding) => this.#reasonLabel(finding.reason)).join(', ')}</p>`
+            : nothing
+        }
+        ${
+          (report.keyQuotes ?? []).length > 0
+            ? html`<h3>${text.report.keyQuotes}</h3><ul class="quotes">${(report.keyQuotes ?? []).map((quote) => html`<li><blockquote>${quote.text}</blockquote><span class="hint">${this.#topicLabel(quote.topicId)}</span></li>`)}</ul>`
+            : nothing
+        }
+        ${
+          (report.topicSentiment ?? []).length > 0
+            ? html`<h3>${text.report.topics}</h3>
               <ul class="topic-list">
                 ${(report.topicSentiment ?? []).map(
-                  (topic) => html`<li><span>${this.#topicLabel(topic.topicId)}</span><span class="chip chip-${topic.label}">${text.sentimentLabels[topic.label as 'negative' | 'neutral' | 'positive'] ?? topic.label}</span></li>`,
+                  (topic) =>
+                    html`<li><span>${this.#topicLabel(topic.topicId)}</span><span class="chip chip-${topic.label}">${text.sentimentLabels[topic.label as 'negative' | 'neutral' | 'positive'] ?? topic.label}</span></li>`,
                 )}
               </ul>`
-          : nothing}
+            : nothing
+        }
         <h3>${text.report.outlook}</h3>
         <dl class="outlook">
           <dt>${text.report.wouldReturn}</dt><dd>${outlook(report.wouldReturn)}</dd>
           <dt>${text.report.wouldRecommend}</dt><dd>${outlook(report.wouldRecommend)}</dd>
           <dt>${text.report.regrettable}</dt><dd>${report.regrettableLoss?.likely ? text.yes : text.no}</dd>
         </dl>
-        ${(report.regrettableLoss?.signals ?? []).length > 0
-          ? html`<p class="hint">${text.report.regrettableSignals}: ${(report.regrettableLoss?.signals ?? []).join('; ')}</p>`
-          : nothing}
-        ${(report.suggestedActions ?? []).length > 0
-          ? html`<h3>${text.report.actions}</h3><ul>${(report.suggestedActions ?? []).map((action) => html`<li>${action}</li>`)}</ul>`
-          : nothing}
+        ${
+          (report.regrettableLoss?.signals ?? []).length > 0
+            ? html`<p class="hint">${text.report.regrettableSignals}: ${(report.regrettableLoss?.signals ?? []).join('; ')}</p>`
+            : nothing
+        }
+        ${
+          (report.suggestedActions ?? []).length > 0
+            ? html`<h3>${text.report.actions}</h3><ul>${(report.suggestedActions ?? []).map((action) => html`<li>${action}</li>`)}</ul>`
+            : nothing
+        }
         ${detail.review ? this.#renderReview(detail.review) : nothing}
       </div>
     `;
@@ -966,17 +1082,22 @@ export class ExitInsights extends LitElement {
             </select>
           </label>
         </div>
-        ${admin
-          ? html`<button type="submit" class="primary" ?disabled=${state === 'saving'}>${state === 'saving' ? text.report.saving : text.report.save}</button>`
-          : nothing}
+        ${
+          admin
+            ? html`<button type="submit" class="primary" ?disabled=${state === 'saving'}>${state === 'saving' ? text.report.saving : text.report.save}</button>`
+            : nothing
+        }
         <p class="save-state" role="status" aria-live="polite">${state === 'saved' ? text.report.saved : typeof state === 'object' ? state.error : ''}</p>
-        ${review.history.length > 0
-          ? html`<details class="history"><summary>${text.report.history}</summary><ul>
+        ${
+          review.history.length > 0
+            ? html`<details class="history"><summary>${text.report.history}</summary><ul>
               ${review.history.map(
-                (entry) => html`<li>${text.report.historyEntry(entry.reviewer, this.#date(entry.reviewedAt))}: ${entry.primaryReason ? this.#reasonLabel(entry.primaryReason) : text.report.asReport(this.#reasonLabel(review.ai.primaryReason))}; ${text.report.regrettableLabel}: ${entry.regrettable === null ? '—' : entry.regrettable ? text.yes : text.no}</li>`,
+                (entry) =>
+                  html`<li>${text.report.historyEntry(entry.reviewer, this.#date(entry.reviewedAt))}: ${entry.primaryReason ? this.#reasonLabel(entry.primaryReason) : text.report.asReport(this.#reasonLabel(review.ai.primaryReason))}; ${text.report.regrettableLabel}: ${entry.regrettable === null ? '—' : entry.regrettable ? text.yes : text.no}</li>`,
               )}
             </ul></details>`
-          : nothing}
+            : nothing
+        }
       </form>
     `;
   }

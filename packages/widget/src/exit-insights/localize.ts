@@ -79,6 +79,8 @@ export interface InsightsStrings {
   noReport: string;
   confirmedBadge: string;
   noInterviews: string;
+  showMore: string;
+  listCount: (shown: number, total: number) => string;
   yes: string;
   no: string;
   report: {
@@ -208,6 +210,8 @@ const en: InsightsStrings = {
   noReport: 'No report yet',
   confirmedBadge: 'HR confirmed',
   noInterviews: 'No interviews yet.',
+  showMore: 'Show more',
+  listCount: (shown, total) => `Showing ${shown} of ${total} (newest first). The CSV export has them all.`,
   yes: 'Yes',
   no: 'No',
   report: {
@@ -338,6 +342,8 @@ const de: InsightsStrings = {
   noReport: 'Noch kein Bericht',
   confirmedBadge: 'Von HR bestätigt',
   noInterviews: 'Noch keine Gespräche.',
+  showMore: 'Mehr anzeigen',
+  listCount: (shown, total) => `${shown} von ${total} (neueste zuerst). Der CSV-Export enthält alle.`,
   yes: 'Ja',
   no: 'Nein',
   report: {
@@ -471,6 +477,9 @@ const fr: InsightsStrings = {
   noReport: 'Pas encore de rapport',
   confirmedBadge: 'Confirmé par les RH',
   noInterviews: 'Aucun entretien pour l’instant.',
+  showMore: 'Afficher plus',
+  listCount: (shown, total) =>
+    `${shown} sur ${total} (les plus récents d’abord). L’export CSV les contient tous.`,
   yes: 'Oui',
   no: 'Non',
   report: {
@@ -602,6 +611,9 @@ const es: InsightsStrings = {
   noReport: 'Aún sin informe',
   confirmedBadge: 'Confirmado por RR. HH.',
   noInterviews: 'Todavía no hay entrevistas.',
+  showMore: 'Mostrar más',
+  listCount: (shown, total) =>
+    `${shown} de ${total} (las más recientes primero). La exportación CSV las incluye todas.`,
   yes: 'Sí',
   no: 'No',
   report: {

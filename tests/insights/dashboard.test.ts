@@ -1,0 +1,284 @@
+// <exit-insights> in real Chromium, on an HR portal page under a strict CSP, against the real server
+// with seeded interviews: it renders, filters work (and withhold small views), hostile text stays text,
+// CSV exports are neutralised, reviews save, and screenshots are kept for a human look.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleInterviews } from '../../packages/server/src/insights/sample-data.ts';
+import { type SeedInterview, seedCompletedInterviews } from '../../packages/server/src/insights/seed.ts';
+import { buildInsights } from '../../packages/widget/scripts/build-insights.ts';
+import { launchChromium, type PageProblems, watchPage } from '../helpers/browser.ts';
+import { type ExitBotServer, freePort, startExitBotServer } from '../helpers/server.ts';
+
+const screenshots = 'test-results/screenshots';
+const hostile = '<img src=x onerror=alert(1)>';
+
+let server: ExitBotServer;
+let portal: Server;
+let portalOrigin: string;
+let browser: Browser;
+let adminToken: string;
+let analystToken: string;
+let seeded: SeedInterview[];
+
+/** An HR portal page under the strict CSP (no inline script or style, no eval, Trusted Types). */
+function startPortal(port: number, exitbot: string): Promise<Server> {
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self' ${exitbot}`,
+    "style-src 'self'",
+    `connect-src 'self' ${exitbot}`,
+    "img-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "require-trusted-types-for 'script'",
+  ].join('; ');
+  const css = `html { background: #eef0f3; font: 15px/1.5 "Helvetica Neue", Arial, sans-serif; color: #1d232b; }
+body { margin: 0; }
+.topbar { display: flex; align-items: center; gap: 12px; padding: 12px 28px; background: #fff; border-bottom: 1px solid #e3e6ea; }
+.logo { display: grid; place-items: center; width: 28px; height: 28px; border-radius: 7px; background: #0f766e; color: #fff; font-weight: 700; }
+nav a { color: #4b5563; text-decoration: none; margin-left: 18px; }
+main { max-width: 1240px; margin: 24px auto; padding: 0 24px; }`;
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    if (url.pathname === '/portal.css') {
+      response.writeHead(200, { 'Content-Type': 'text/css' });
+      response.end(css);
+      return;
+    }
+    const token = url.searchParams.get('role') === 'analyst' ? analystToken : adminToken;
+    const lang = url.searchParams.get('lang') ?? 'en';
+    const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp });
+    response.end(`<!doctype html>
+<html lang="${escapeHtml(lang)}">
+<head>
+  <meta charset="utf-8">
+  <title>Northwind People · Exit insights</title>
+  <link rel="stylesheet" href="/portal.css">
+  <script type="module" src="${escapeHtml(exitbot)}/insights.js"></script>
+</head>
+<body>
+  <header class="topbar"><span class="logo" aria-hidden="true">N</span><strong>Northwind People</strong>
+    <nav aria-label="Portal"><a href="#">People</a><a href="#">Reviews</a><a href="#" aria-current="page">Exit insights</a></nav></header>
+  <main><exit-insights token="${escapeHtml(token)}" api="${escapeHtml(exitbot)}" lang="${escapeHtml(lang)}"></exit-insights></main>
+</body>
+</html>`);
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  const portalPort = await freePort();
+  portalOrigin = `http://127.0.0.1:${portalPort}`;
+  server = await startExitBotServer({ allowedOrigins: [portalOrigin] });
+  await buildInsights();
+  portal = await startPortal(portalPort, server.url);
+  browser = await launchChromium();
+
+  const expiresAt = new Date(Date.now() + 3_600_000);
+  adminToken = await server.services.tokens.issueAdminToken({
+    tenantId: server.tenantId,
+    subject: 'hr.admin@northwind.example',
+    role: 'admin',
+    expiresAt,
+  });
+  analystToken = await server.services.tokens.issueAdminToken({
+    tenantId: server.tenantId,
+    subject: 'analyst@northwind.example',
+    role: 'analyst',
+    expiresAt,
+  });
+  seeded = [
+    ...sampleInterviews({ count: 240, lastMonth: '2025-11' }),
+    // Reports whose evidence is hostile markup, enough of them for the theme to show quotes.
+    ...Array.from({ length: 16 }, (_, index) => ({
+      endedOn: `2025-12-0${String(1 + (index % 9))}`,
+      mode: 'identified' as const,
+      employeeName: `Recognition ${index}`,
+      department: 'Engineering',
+      location: 'Berlin',
+      level: 'Senior',
+      primaryReason: 'recognition',
+      evidence: [`Nobody ever said thanks ${hostile} for the release work.`],
+      summary: `Summary with markup ${hostile} that must stay text.`,
+      source: 'llm' as const,
+    })),
+    { endedOn: '2025-10-15', department: '=SUM(1+1)', primaryReason: 'other' },
+  ];
+  await seedCompletedInterviews(server.services.database, server.tenantId, seeded);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => {
+    if (!portal) return resolve();
+    portal.closeAllConnections();
+    portal.close(() => resolve());
+  });
+  await server?.close();
+});
+
+async function openDashboard(query = ''): Promise<{ page: Page; problems: PageProblems; alerts: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = await watchPage(page);
+  const alerts: string[] = [];
+  page.on('dialog', (dialog) => {
+    alerts.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.goto(`${portalOrigin}/${query}`);
+  await page.locator('exit-insights h2', { hasText: /Why people leave|Warum Menschen gehen/ }).waitFor();
+  return { page, problems, alerts };
+}
+
+const tileValue = (page: Page, index: number) =>
+  page.locator('exit-insights .tile').nth(index).locator('.tile-value');
+
+describe('<exit-insights>', () => {
+  it('should render the dashboard with seeded data under a strict CSP and look right', async () => {
+    const { page, problems, alerts } = await openDashboard();
+    await expect.poll(() => tileValue(page, 0).textContent()).toBe(String(seeded.length));
+    // Charts are drawn on canvases by Chart.js.
+    await page.waitForFunction(() => {
+      const root = document.querySelector('exit-insights')?.shadowRoot;
+      const canvases = [...(root?.querySelectorAll('canvas') ?? [])] as HTMLCanvasElement[];
+      return canvases.length >= 4 && canvases.every((canvas) => canvas.width > 0 && canvas.height > 0);
+    });
+    // Legal (one or two people) is withheld, named as such and never shown as 0.
+    await page.locator('exit-insights .withheld-note', { hasText: 'Legal' }).first().waitFor();
+    await page.locator('exit-insights .interviews tbody tr').first().waitFor();
+    await page.screenshot({ path: `${screenshots}/insights-dashboard.png`, fullPage: true });
+    await page.screenshot({ path: `${screenshots}/insights-overview.png` });
+    await page.locator('exit-insights #trend-heading').scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, -20));
+    await page.screenshot({ path: `${screenshots}/insights-trend-sentiment.png` });
+    await page.locator('exit-insights #themes-heading').evaluate((element) => element.scrollIntoView());
+    await page.screenshot({ path: `${screenshots}/insights-themes.png` });
+    expect(problems.cspViolations).toEqual([]);
+    expect(problems.pageErrors).toEqual([]);
+    expect(problems.consoleErrors).toEqual([]);
+    expect(alerts).toEqual([]);
+    await page.context().close();
+  });
+
+  it('should filter by department and location and withhold views that are too small', async () => {
+    const { page, problems } = await openDashboard();
+    const select = (label: string) =>
+      page.locator('exit-insights .filters label', { hasText: label }).locator('select');
+    const engineering = seeded.filter(
+      (item) => item.department === 'Engineering' && item.mode !== 'anonymous',
+    ).length;
+    await select('Department').selectOption('Engineering');
+    await expect.poll(() => tileValue(page, 0).textContent()).toBe(String(engineering));
+    // Department breakdown is gone for a department view; location is offered instead.
+    await expect
+      .poll(() => page.locator('exit-insights .segmented button').first().textContent())
+      .toBe('Location');
+
+    await select('Department').selectOption('Legal');
+    await page.locator('exit-insights .withheld-view').waitFor();
+    expect(await page.locator('exit-insights .withheld-view h2').textContent()).toContain(
+      'withheld to protect anonymity',
+    );
+    expect(await page.locator('exit-insights .tile').count()).toBe(0);
+
+    const period = page.locator('exit-insights .filters label', { hasText: 'Period' }).locator('select');
+    await select('Department').selectOption('');
+    await period.selectOption('2025');
+    const in2025 = seeded.filter((item) => item.endedOn.startsWith('2025')).length;
+    await expect.poll(() => tileValue(page, 0).textContent()).toBe(String(in2025));
+    await page.locator('exit-insights .link', { hasText: 'Reset filters' }).click();
+    await expect.poll(() => tileValue(page, 0).textContent()).toBe(String(seeded.length));
+    expect(problems.cspViolations).toEqual([]);
+    await page.context().close();
+  });
+
+  it('should show hostile markup in quotes and reports as text, and save a review with the keyboard', async () => {
+    const { page, problems, alerts } = await openDashboard();
+    const theme = page.locator('exit-insights .theme', { hasText: 'Recognition' });
+    await theme.locator('blockquote').first().waitFor();
+    expect(await theme.locator('blockquote').first().textContent()).toContain(hostile);
+
+    // The newest interviews are the recognition ones: open the first report.
+    const open = page.locator('exit-insights .interviews button', { hasText: 'Open report' }).first();
+    await open.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('exit-insights dialog');
+    await dialog.locator('.summary').waitFor();
+    expect(await dialog.locator('.summary').textContent()).toContain(hostile);
+    expect(await dialog.locator('blockquote').first().textContent()).toContain(hostile);
+    expect(await dialog.locator('.pill.ai').textContent()).toBe('AI-generated report');
+    const images = await page.evaluate(
+      () => document.querySelector('exit-insights')?.shadowRoot?.querySelectorAll('img').length,
+    );
+    expect(images).toBe(0);
+
+    await dialog.locator('label', { hasText: 'Primary reason' }).locator('select').selectOption('manager');
+    await dialog.locator('button[type="submit"]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog.locator('.save-state').textContent()).toContain('Review saved');
+    await page.screenshot({ path: `${screenshots}/insights-report.png` });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.evaluate((element) => (element as HTMLDialogElement).open)).toBe(false);
+    // Focus goes back to the button that opened the report.
+    expect(
+      await page.evaluate(
+        () => document.querySelector('exit-insights')?.shadowRoot?.activeElement?.textContent,
+      ),
+    ).toBe('Open report');
+    expect(alerts).toEqual([]);
+    expect(problems.cspViolations).toEqual([]);
+    expect(problems.pageErrors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('should export CSV with formula cells neutralised', async () => {
+    const { page } = await openDashboard();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('exit-insights button', { hasText: 'Export interview list (CSV)' }).click(),
+    ]);
+    const text = readFileSync((await download.path()) as string, 'utf8');
+    expect(text).toContain("'=SUM(1+1)");
+    expect(text).not.toMatch(/(^|,)"?=SUM/m);
+    const [figures] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('exit-insights button', { hasText: 'Export figures (CSV)' }).click(),
+    ]);
+    const figuresText = readFileSync((await figures.path()) as string, 'utf8');
+    expect(figuresText).toContain('section,key,label,count,share_percent,status');
+    expect(figuresText).toContain('reasons,career-growth,Career growth,');
+    await page.context().close();
+  });
+
+  it('should print a clean report and speak German', async () => {
+    const { page } = await openDashboard('?lang=de');
+    expect(await page.locator('exit-insights h1').textContent()).toBe('Austritts-Insights');
+    await page.emulateMedia({ media: 'print' });
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    await page.locator('exit-insights .filters-summary').waitFor();
+    expect(await page.locator('exit-insights .actions').isVisible()).toBe(false);
+    await page.screenshot({ path: `${screenshots}/insights-print-de.png`, fullPage: true });
+    await page.context().close();
+  });
+
+  it('should keep confidential reports from analysts and show them read-only reviews', async () => {
+    const { page } = await openDashboard('?role=analyst');
+    await page.locator('exit-insights .interviews tbody tr').first().waitFor();
+    await page.locator('exit-insights .interviews button', { hasText: 'Show more' }).click();
+    expect(
+      await page.locator('exit-insights .interviews td', { hasText: 'Admins only' }).count(),
+    ).toBeGreaterThan(0);
+    const open = page.locator('exit-insights .interviews button', { hasText: 'Open report' }).first();
+    await open.click();
+    const dialog = page.locator('exit-insights dialog');
+    await dialog.locator('.review').waitFor();
+    expect(await dialog.locator('.review select').first().isDisabled()).toBe(true);
+    expect(await dialog.locator('.review button[type="submit"]').count()).toBe(0);
+    await page.context().close();
+  });
+});
