@@ -54,5 +54,7 @@ export async function buildInsights(options: { plugins?: Plugin[] } = {}): Promi
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const size = await buildInsights();
-  console.log(`insights.js ${(size.bytes / 1024).toFixed(1)} KB  ${(size.gzip / 1024).toFixed(1)} KB gzip  (${size.file})`);
+  console.log(
+    `insights.js ${(size.bytes / 1024).toFixed(1)} KB  ${(size.gzip / 1024).toFixed(1)} KB gzip  (${size.file})`,
+  );
 }

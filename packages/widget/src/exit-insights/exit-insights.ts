@@ -810,7 +810,7 @@ export class ExitInsights extends LitElement {
         : html`<span class="withheld">${text.withheld}</span>`;
     };
     return html`
-      <section class="card" part="card" aria-labelledby="sentiment-heading">
+      <section class="card wide" part="card" aria-labelledby="sentiment-heading">
         <h2 id="sentiment-heading">${text.sections.sentiment}</h2>
         ${shown.length > 0 ? this.#chart('sentiment', text.sections.sentiment, shown.length + 1) : nothing}
         ${this.#withheldNote(
