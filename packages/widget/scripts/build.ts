@@ -145,8 +145,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(formatSize(`  + ${chunk.file.split('.')[1]} (loaded on use)`, chunk));
   console.log(formatSize('exitbot.classic.js', result.classic));
   console.log(formatSize('insights.js (HR dashboard)', result.insights));
+  // Over budget is a warning here (the server must still start); `pnpm bench` reports it as a missed target.
   if (result.esm.gzip > gzipBudgetBytes) {
-    console.error(`exitbot.js is ${(result.esm.gzip / 1024).toFixed(1)} KB gzip, over the 20 KB budget`);
-    process.exit(1);
+    console.warn(
+      `warning: exitbot.js is ${result.esm.gzip} bytes gzip, over the 20 KB (${gzipBudgetBytes} bytes) budget`,
+    );
   }
 }
