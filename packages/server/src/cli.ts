@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // The `exitbot` command: serve, migrate, tenant create, token, seed-demo.
+// Only the config and the logger load up front; each command imports what it needs, so that `serve`
+// starts opening the database (PGlite compiles its WebAssembly in the background) while the app loads.
+import { enableCompileCache } from 'node:module';
 import { parseArgs } from 'node:util';
-import { openDatabase } from './db/connect.ts';
-import { migrateToLatest } from './db/migrate.ts';
-import { isUuid } from './db/scope.ts';
-import { ensureDemo } from './demo.ts';
 import { type Config, ConfigError, loadConfig } from './env.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { openRuntime } from './runtime.ts';
-import { startServer } from './serve.ts';
+
+// Node caches the compiled code of our modules and dependencies between starts (in the OS temp folder).
+enableCompileCache?.();
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (value: unknown): value is string => typeof value === 'string' && uuidPattern.test(value);
 
 const help = `exitbot: confidential AI exit interviews
 
@@ -47,7 +50,15 @@ function configOrExit(): Config {
 }
 
 async function serveCommand(config: Config, logger: Logger): Promise<void> {
-  const server = await startServer({ config, logger });
+  const database = import('./db/connect.ts').then(({ openDatabase }) =>
+    openDatabase({
+      ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
+      poolSize: config.poolSize,
+    }),
+  );
+  database.catch(() => undefined);
+  const { startServer } = await import('./serve.ts');
+  const server = await startServer({ config, logger, database });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -91,6 +102,10 @@ async function main(argv: string[]): Promise<void> {
     case 'serve':
       return serveCommand(config, logger);
     case 'migrate': {
+      const [{ openDatabase }, { migrateToLatest }] = await Promise.all([
+        import('./db/connect.ts'),
+        import('./db/migrate.ts'),
+      ]);
       const database = await openDatabase({
         ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
       });
@@ -107,6 +122,7 @@ async function main(argv: string[]): Promise<void> {
     case 'tenant': {
       if (subcommand !== 'create') fail('usage: exitbot tenant create --name <name> [--origin <origin>]...');
       if (!values.name) fail('--name is required');
+      const { openRuntime } = await import('./runtime.ts');
       const { services, database } = await openRuntime({ config, logger });
       try {
         const tenant = await services.tenants.create({
@@ -131,6 +147,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'token': {
       if (!isUuid(values.tenant)) fail('--tenant <uuid> is required');
+      const { openRuntime } = await import('./runtime.ts');
       const { services, database } = await openRuntime({ config, logger });
       try {
         const tenant = await services.tenants.find(values.tenant);
@@ -164,6 +181,10 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'seed-demo': {
+      const [{ openRuntime }, { ensureDemo }] = await Promise.all([
+        import('./runtime.ts'),
+        import('./demo.ts'),
+      ]);
       const { services, database } = await openRuntime({ config, logger });
       try {
         const demo = await ensureDemo(services);

@@ -7,16 +7,19 @@ import type { Logger } from './logger.ts';
 import { createServices, type Services } from './services.ts';
 
 /** Opens the database, runs migrations and builds the services (shared by `serve` and the CLI commands). */
-export async function openRuntime(options: { config: Config; logger: Logger; model?: ChatModel }): Promise<{
+export async function openRuntime(options: {
+  config: Config;
+  logger: Logger;
+  model?: ChatModel;
+  /** A database already being opened (the CLI starts PGlite while it loads the rest of the code). */
+  database?: Promise<DatabaseHandle>;
+}): Promise<{
   services: Services;
   database: DatabaseHandle;
   secretGenerated: boolean;
 }> {
   const { config, logger } = options;
-  const database = await openDatabase({
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
-    poolSize: config.poolSize,
-  });
+  const database = await (options.database ?? openConfiguredDatabase(config));
   try {
     const { applied } = await migrateToLatest(database.db);
     if (applied.length > 0) logger.info('migrations applied', { migrations: applied });
@@ -41,4 +44,12 @@ export async function openRuntime(options: { config: Config; logger: Logger; mod
     await database.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** Opens the database the config names (Postgres URL or the PGlite data folder). */
+export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
+  return openDatabase({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
+    poolSize: config.poolSize,
+  });
 }

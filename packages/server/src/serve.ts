@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
-import { ensureDemo } from './demo.ts';
+import type { DatabaseHandle } from './db/connect.ts';
+import { type DemoSeed, demoTenantId, ensureDemo } from './demo.ts';
 import type { Config } from './env.ts';
 import type { Logger } from './logger.ts';
 import { openRuntime } from './runtime.ts';
@@ -20,11 +21,18 @@ export async function startServer(options: {
   logger: Logger;
   /** Print the demo URLs and admin token to stdout. Default true. */
   announce?: boolean;
+  /** A database already being opened. */
+  database?: Promise<DatabaseHandle>;
 }): Promise<RunningServer> {
   const { config, logger } = options;
   const started = performance.now();
-  const { services, database } = await openRuntime({ config, logger });
-  const demo = config.demo ? await ensureDemo(services) : undefined;
+  const { services, database } = await openRuntime({
+    config,
+    logger,
+    ...(options.database ? { database: options.database } : {}),
+  });
+  // The demo is seeded after listen (the start is not held up); /demo waits for it.
+  if (config.demo) services.demoTenantId = demoTenantId;
   const app = createApp(services);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {
@@ -32,14 +40,18 @@ export async function startServer(options: {
     server.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
+  const startupMs = Math.round(performance.now() - started);
+  const seeding = config.demo ? ensureDemo(services) : Promise.resolve(undefined);
+  services.demoReady = seeding.then(() => undefined);
   services.jobs.start();
   const base = config.publicUrl.replace(`:${config.port}`, `:${port}`);
   logger.info('listening', {
     url: base,
     database: database.kind,
     model: services.models.usesLlm ? (config.openai?.model ?? 'custom') : 'scripted',
-    startupMs: Math.round(performance.now() - started),
+    startupMs,
   });
+  const demo: DemoSeed | undefined = await seeding;
   if (demo && options.announce !== false) {
     const lines = [
       '',

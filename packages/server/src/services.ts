@@ -26,8 +26,10 @@ export interface Services {
   models: ModelProvider;
   jobs: JobRunner;
   limits: { interview: RateLimiter; tenant: RateLimiter };
-  /** The demo tenant's id when the demo is on and seeded. */
+  /** The demo tenant's id when the demo is on. */
   demoTenantId: string | undefined;
+  /** Resolves once the demo tenant exists (it is seeded after listen). */
+  demoReady: Promise<void> | undefined;
 }
 
 /** Options of `createServices()`. */
@@ -114,5 +116,6 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
       }),
     },
     demoTenantId: undefined,
+    demoReady: undefined,
   };
 }

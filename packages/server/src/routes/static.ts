@@ -148,6 +148,7 @@ export function staticRoutes(services: Services) {
     const tenantId = services.demoTenantId;
     if (!services.config.demo || !tenantId)
       throw new ApiError({ status: 404, code: 'not-found', message: 'The demo is off' });
+    await services.demoReady;
     const decision = services.limits.tenant.take(tenantId);
     if (!decision.allowed) {
       throw new ApiError({
