@@ -266,6 +266,19 @@ describe('<exit-insights>', () => {
     await page.context().close();
   });
 
+  it("should be the dashboard of the server's own HR admin page", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const problems = await watchPage(page);
+    await page.goto(`${server.url}/admin#token=${adminToken}`);
+    await page.locator('exit-insights h2', { hasText: 'Why people leave' }).waitFor();
+    await expect.poll(() => tileValue(page, 0).textContent()).toBe(String(seeded.length));
+    expect(problems.cspViolations).toEqual([]);
+    expect(problems.pageErrors).toEqual([]);
+    await page.screenshot({ path: `${screenshots}/insights-admin-page.png` });
+    await context.close();
+  });
+
   it('should keep confidential reports from analysts and show them read-only reviews', async () => {
     const { page } = await openDashboard('?role=analyst');
     await page.locator('exit-insights .interviews tbody tr').first().waitFor();

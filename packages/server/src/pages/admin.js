@@ -112,6 +112,8 @@ async function start() {
   } catch (error) {
     if (error.status === 401) return askForToken('The token was refused (expired or wrong).');
   }
+  // The insights dashboard (<exit-insights> from /insights.js) above the transcript list.
+  Object.assign($('insights'), { token, lang: navigator.language, hidden: false });
   $('list').hidden = false;
   $('rows').replaceChildren();
   cursor = null;
