@@ -16,7 +16,16 @@ class FakeInterviewServer {
   messages: TranscriptEntry[] = [];
   posts = 0;
   /** What the next POST suffers: dropped before the server sees it, or cut after the answer is stored. */
-  nextFault: 'drop' | 'cut-after-accept' | 'cut-before-reply-stored' | 'refuse' | undefined;
+  nextFault:
+    | 'drop'
+    | 'cut-after-accept'
+    | 'cut-before-reply-stored'
+    | 'refuse'
+    | 'error-after-accept'
+    | 'accept-only'
+    | undefined;
+  /** Answers stored whose reply the fake has not produced yet ('accept-only'). */
+  readonly #unanswered = new Set<string>();
   readonly #replies = new Map<string, WireEvent[]>();
   readonly questions = ['Why are you leaving?', 'How was your manager?', 'Would you come back?'];
 
@@ -51,11 +60,35 @@ class FakeInterviewServer {
           return HttpResponse.json({ error: { code: 'invalid-body', message: 'No.' } }, { status: 422 });
         }
         const body = (await request.json()) as { clientMessageId: string; type: string; text?: string };
+        if (fault === 'accept-only') {
+          const seq = this.#store({
+            role: 'employee',
+            kind: body.type,
+            text: body.text ?? '',
+            clientMessageId: body.clientMessageId,
+          });
+          this.#unanswered.add(body.clientMessageId);
+          const accepted = {
+            type: 'answer-accepted',
+            clientMessageId: body.clientMessageId,
+            seq,
+            duplicate: false,
+          };
+          return new HttpResponse(`event: answer-accepted\ndata: ${JSON.stringify(accepted)}\n\n`, {
+            headers: { 'Content-Type': 'text/event-stream' },
+          });
+        }
         const events = this.#handle(body);
         let sent = events;
         if (fault === 'cut-after-accept') sent = events.slice(0, 2);
         if (fault === 'cut-before-reply-stored')
           sent = events.filter((event) => event.type !== 'reply-stored');
+        if (fault === 'error-after-accept') {
+          sent = [
+            events[0]!,
+            { type: 'error', code: 'model-failed', message: 'The model failed.', retryable: false },
+          ];
+        }
         const text = sent.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join('');
         return new HttpResponse(text, { headers: { 'Content-Type': 'text/event-stream' } });
       }),
@@ -71,6 +104,20 @@ class FakeInterviewServer {
   }
 
   #handle(body: { clientMessageId: string; type: string; text?: string }): WireEvent[] {
+    if (this.#unanswered.delete(body.clientMessageId)) {
+      // The turn was interrupted after the answer was stored: produce the reply now, as the real server does.
+      const stored = this.messages.find((entry) => entry.clientMessageId === body.clientMessageId)!;
+      const text = this.questions[this.#answers()] ?? 'Thank you.';
+      const seq = this.#store({ role: 'interviewer', kind: 'probe', text });
+      const events: WireEvent[] = [
+        { type: 'answer-accepted', clientMessageId: body.clientMessageId, seq: stored.seq, duplicate: true },
+        { type: 'question-start', id: `q${seq}`, topicId: 't', kind: 'probe' },
+        { type: 'question-end', id: `q${seq}`, topicId: 't', text, degraded: false },
+        { type: 'reply-stored', seq },
+      ];
+      this.#replies.set(body.clientMessageId, events);
+      return events;
+    }
     const replayed = this.#replies.get(body.clientMessageId);
     if (replayed) {
       return replayed.map((event) =>
@@ -286,6 +333,35 @@ describe('InterviewSession', () => {
     expect(texts(session).slice(-2)).toEqual(['employee:Cut me off.', 'interviewer:How was your manager?']);
     expect(session.snapshot.messages.map((message) => message.seq)).toEqual([1, 2, 3]);
     expect(session.snapshot.announcement).toBe('How was your manager?');
+  });
+
+  it('should fetch the reply, not hand the answer back, when an error follows the acknowledgement', async () => {
+    const session = await startedSession();
+    fake.nextFault = 'error-after-accept';
+    session.answer('Stored, then the stream said error.');
+    await until(() => !session.snapshot.replying, 'the recovered reply');
+    expect(session.snapshot.problem).toBeUndefined();
+    expect(session.returnedDraft).toBeUndefined();
+    expect(texts(session).slice(-2)).toEqual([
+      'employee:Stored, then the stream said error.',
+      'interviewer:How was your manager?',
+    ]);
+    expect(events.filter((event) => event.name === 'exit-answer')).toHaveLength(1);
+    expect(events.some((event) => event.name === 'exit-error')).toBe(false);
+  });
+
+  it('should resend under the same id when the reply never shows up, and report the answer once', async () => {
+    const session = await startedSession();
+    fake.nextFault = 'accept-only';
+    session.answer('Accepted, then silence.');
+    await until(() => !session.snapshot.replying, 'the reply after the resend');
+    expect(fake.posts).toBe(3);
+    expect(fake.employeeEntries().map((entry) => entry.text)).toEqual(['Accepted, then silence.']);
+    expect(texts(session).slice(-2)).toEqual([
+      'employee:Accepted, then silence.',
+      'interviewer:How was your manager?',
+    ]);
+    expect(events.filter((event) => event.name === 'exit-answer')).toHaveLength(1);
   });
 
   it('should show a replayed reply once when the stream ended before reply-stored', async () => {

@@ -298,12 +298,13 @@ export class InterviewSession {
         return;
       } catch (error) {
         if (this.#disposed) return;
-        if (!isRetryable(error)) {
-          this.#refuse(pending, error);
-          return;
-        }
+        // Once the server has the answer, whatever went wrong, the reply is fetched, never the answer resent as new.
         if (progress.accepted) {
           await this.#recover(pending, progress.acceptedSeq);
+          return;
+        }
+        if (!isRetryable(error)) {
+          this.#refuse(pending, error);
           return;
         }
         this.#setPendingStatus(pending, 'queued');
@@ -336,13 +337,15 @@ export class InterviewSession {
       case 'answer-accepted': {
         this.#clearPending();
         const own = messages.find((message) => message.clientMessageId === pending.clientMessageId);
+        // A replayed acknowledgement (a resend after a cut) is not a new answer for the host page.
+        const first = own?.seq === undefined;
         if (own !== undefined) {
           own.seq = event.seq;
           own.key = `s${event.seq}`;
           own.status = 'stored';
         }
         this.#dedupe(own);
-        if (pending.type === 'answer' || pending.type === 'decline') {
+        if (first && (pending.type === 'answer' || pending.type === 'decline')) {
           this.#onEvent({
             name: 'exit-answer',
             detail: {
@@ -474,10 +477,14 @@ export class InterviewSession {
   /** The server refused the message for good: hand the text back, keep nothing pending, tell the host. */
   #refuse(pending: PendingMessage, error: unknown): void {
     this.#clearPending();
-    this.snapshot.messages = this.snapshot.messages.filter(
-      (message) => message.clientMessageId !== pending.clientMessageId && message.status !== 'streaming',
+    const stored = this.snapshot.messages.some(
+      (message) => message.clientMessageId === pending.clientMessageId && message.seq !== undefined,
     );
-    if (pending.type === 'answer') this.returnedDraft = pending.text;
+    this.snapshot.messages = this.snapshot.messages.filter(
+      (message) =>
+        (stored || message.clientMessageId !== pending.clientMessageId) && message.status !== 'streaming',
+    );
+    if (pending.type === 'answer' && !stored) this.returnedDraft = pending.text;
     const serverCode = readServerCode(error) ?? '';
     if (serverCode === 'interview-closed') {
       // Finished or expired meanwhile (another tab, the deadline): the server's status says which.
