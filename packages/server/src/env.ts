@@ -44,6 +44,11 @@ export const environmentSchema = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: urlSchema.optional(),
   EXITBOT_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  EXITBOT_MODEL_TIMEOUT_MS: positiveInt(600_000).default(20_000),
+  EXITBOT_MODEL_REPORT_TIMEOUT_MS: positiveInt(600_000).default(60_000),
+  EXITBOT_MODEL_MAX_ATTEMPTS: positiveInt(10).default(3),
+  EXITBOT_MODEL_BREAKER_THRESHOLD: positiveInt(1000).default(5),
+  EXITBOT_MODEL_BREAKER_RESET_MS: positiveInt(3_600_000).default(30_000),
   EXITBOT_PUBLIC_URL: urlSchema.optional(),
   EXITBOT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -73,7 +78,25 @@ export interface Config {
   /** Absolute path of the data folder (PGlite files, generated secret). */
   dataDir: string;
   poolSize: number;
-  openai: { apiKey: string; baseURL: string | undefined; model: string } | undefined;
+  openai:
+    | {
+        apiKey: string;
+        baseURL: string | undefined;
+        model: string;
+        /** How model calls fail fast: per-attempt timeouts, attempts, circuit breaker (see `withResilience`). */
+        resilience: {
+          /** Longest wait for the first and for each next piece of a streamed question. */
+          streamTimeoutMs: number;
+          /** Time limit of one structured-output (report) attempt. */
+          timeoutMs: number;
+          maxAttempts: number;
+          /** Consecutive failed calls that open the breaker. */
+          breakerThreshold: number;
+          /** How long an open breaker waits before one trial call. */
+          halfOpenAfterMs: number;
+        };
+      }
+    | undefined;
   /** The model name used when an OpenAI-compatible key is configured. */
   model: string;
   /** Public base URL without a trailing slash. */
@@ -126,7 +149,18 @@ export function loadConfig(
     dataDir: resolve(cwd, env.EXITBOT_DATA_DIR),
     poolSize: env.EXITBOT_DB_POOL_SIZE,
     openai: env.OPENAI_API_KEY
-      ? { apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: env.EXITBOT_MODEL }
+      ? {
+          apiKey: env.OPENAI_API_KEY,
+          baseURL: env.OPENAI_BASE_URL,
+          model: env.EXITBOT_MODEL,
+          resilience: {
+            streamTimeoutMs: env.EXITBOT_MODEL_TIMEOUT_MS,
+            timeoutMs: env.EXITBOT_MODEL_REPORT_TIMEOUT_MS,
+            maxAttempts: env.EXITBOT_MODEL_MAX_ATTEMPTS,
+            breakerThreshold: env.EXITBOT_MODEL_BREAKER_THRESHOLD,
+            halfOpenAfterMs: env.EXITBOT_MODEL_BREAKER_RESET_MS,
+          },
+        }
       : undefined,
     model: env.EXITBOT_MODEL,
     publicUrl: env.EXITBOT_PUBLIC_URL ?? `http://${displayHost}:${env.PORT}`,

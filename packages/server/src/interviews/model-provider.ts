@@ -59,6 +59,7 @@ export function createModelProvider(options: ModelProviderOptions) {
           apiKey: options.openai.apiKey,
           model: modelName,
           ...(options.openai.baseURL ? { baseURL: options.openai.baseURL } : {}),
+          resilience: options.openai.resilience,
         }),
       );
     },
