@@ -49,6 +49,8 @@ export const environmentSchema = z.object({
   EXITBOT_MODEL_MAX_ATTEMPTS: positiveInt(10).default(3),
   EXITBOT_MODEL_BREAKER_THRESHOLD: positiveInt(1000).default(5),
   EXITBOT_MODEL_BREAKER_RESET_MS: positiveInt(3_600_000).default(30_000),
+  EXITBOT_MODEL_CONCURRENCY: positiveInt(100_000).default(512),
+  EXITBOT_MODEL_QUEUE: positiveInt(1_000_000).default(2048),
   EXITBOT_PUBLIC_URL: urlSchema.optional(),
   EXITBOT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -94,6 +96,9 @@ export interface Config {
           breakerThreshold: number;
           /** How long an open breaker waits before one trial call. */
           halfOpenAfterMs: number;
+          /** Model calls running at once per process (the bulkhead); more wait in a queue of `bulkheadQueue`. */
+          bulkheadLimit: number;
+          bulkheadQueue: number;
         };
       }
     | undefined;
@@ -159,6 +164,8 @@ export function loadConfig(
             maxAttempts: env.EXITBOT_MODEL_MAX_ATTEMPTS,
             breakerThreshold: env.EXITBOT_MODEL_BREAKER_THRESHOLD,
             halfOpenAfterMs: env.EXITBOT_MODEL_BREAKER_RESET_MS,
+            bulkheadLimit: env.EXITBOT_MODEL_CONCURRENCY,
+            bulkheadQueue: env.EXITBOT_MODEL_QUEUE,
           },
         }
       : undefined,
