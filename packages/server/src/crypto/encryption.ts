@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { DatabaseHandle } from '../db/connect.ts';
 import { withTenant, withWorker } from '../db/scope.ts';
 import { listTenantIds } from '../tenants/tenant.repository.ts';
-import { aeadDecrypt, aeadEncrypt, DecryptionError, keyBytes } from './aead.ts';
+import { aeadDecrypt, aeadEncrypt, DecryptionError, importAeadKey, keyBytes } from './aead.ts';
 import type { Keyring } from './keyring.ts';
 import { insertTenantKey, listTenantKeys, rewrapTenantKey } from './tenant-keys.repository.ts';
 
@@ -40,7 +40,8 @@ function associatedData(tenantId: string, context: string): Uint8Array {
 }
 
 /** Builds a cipher over already unwrapped data keys (`keys` by version; the highest version seals). */
-export function createTenantCipher(tenantId: string, keys: Map<number, Buffer>): TenantCipher {
+export function createTenantCipher(tenantId: string, rawKeys: Map<number, Uint8Array>): TenantCipher {
+  const keys = new Map([...rawKeys].map(([version, raw]) => [version, importAeadKey(raw)] as const));
   const current = Math.max(...keys.keys());
   const currentKey = keys.get(current);
   if (!currentKey) throw new Error(`No data key for tenant ${tenantId}`);
