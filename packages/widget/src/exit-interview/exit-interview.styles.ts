@@ -137,14 +137,17 @@ export const exitInterviewStyles = css`
   [tabindex='-1']:focus {
     outline: none;
   }
-  .primary {
+  .primary,
+  .secondary {
     display: inline-flex;
     align-items: center;
     justify-content: center;
+    border-radius: 10px;
+  }
+  .primary {
     gap: 8px;
     min-height: 44px;
     padding: 10px 20px;
-    border-radius: 10px;
     background: var(--_accent);
     color: var(--_accent-text);
     font-weight: 600;
@@ -153,12 +156,8 @@ export const exitInterviewStyles = css`
     filter: brightness(1.08);
   }
   .secondary {
-    display: inline-flex;
-    align-items: center;
-    justify-content: center;
     min-height: 40px;
     padding: 8px 16px;
-    border-radius: 10px;
     border: 1px solid var(--_border);
     background: var(--_bg);
     font-weight: 500;
@@ -187,15 +186,21 @@ export const exitInterviewStyles = css`
     gap: 10px;
     min-width: 0;
   }
-  .avatar {
+  .avatar,
+  .fact-icon,
+  .seal {
     display: grid;
     place-items: center;
-    width: 32px;
-    height: 32px;
+    width: 36px;
+    height: 36px;
     border-radius: 10px;
     background: var(--_accent-soft);
     color: var(--_accent);
     flex: none;
+  }
+  .avatar {
+    width: 32px;
+    height: 32px;
   }
   .title {
     font-size: 15px;
@@ -274,10 +279,13 @@ export const exitInterviewStyles = css`
     overscroll-behavior: contain;
     padding: 20px;
   }
-  .messages {
+  .messages,
+  .facts {
     list-style: none;
     margin: 0;
     padding: 0;
+  }
+  .messages {
     display: flex;
     flex-direction: column;
     gap: 14px;
@@ -512,9 +520,6 @@ export const exitInterviewStyles = css`
     color: var(--_muted);
   }
   .facts {
-    list-style: none;
-    margin: 0;
-    padding: 0;
     display: grid;
     gap: 10px;
   }
@@ -525,15 +530,6 @@ export const exitInterviewStyles = css`
     padding: 14px 16px;
     border: 1px solid var(--_border);
     border-radius: 12px;
-  }
-  .fact-icon {
-    display: grid;
-    place-items: center;
-    width: 36px;
-    height: 36px;
-    border-radius: 10px;
-    background: var(--_accent-soft);
-    color: var(--_accent);
   }
   .fact h3 {
     font-size: 14px;
@@ -564,13 +560,9 @@ export const exitInterviewStyles = css`
     color: var(--_muted);
   }
   .seal {
-    display: grid;
-    place-items: center;
     width: 56px;
     height: 56px;
     border-radius: 50%;
-    background: var(--_accent-soft);
-    color: var(--_accent);
     margin-bottom: 4px;
     --_icon: 26px;
   }
