@@ -245,7 +245,7 @@ describe.skipIf(!baseDatabaseUrl)('tenant isolation against the real server', ()
         const statuses = new Map<number, number>();
         let next = 0;
         let writes = 0;
-        const sent: { tenant: 'A' | 'B'; interviewId: string; text: string }[] = [];
+        const sent: { tenant: 'A' | 'B'; interviewId: string; clientMessageId: string }[] = [];
 
         async function one(index: number): Promise<void> {
           const side = index % 2 === 0 ? 'A' : 'B';
@@ -281,17 +281,18 @@ describe.skipIf(!baseDatabaseUrl)('tenant isolation against the real server', ()
             }
             default: {
               const answer = `${marker[side]}-WRITE-${index}: workload and pay.`;
+              const clientMessageId = newMessageId();
               const result = await postMessage(
                 server.url,
                 interview.token,
-                { clientMessageId: newMessageId(), type: 'answer', text: answer },
+                { clientMessageId, type: 'answer', text: answer },
                 { stream: false },
               );
               status = result.status;
               text = JSON.stringify(result);
               if (status === 200) {
                 writes += 1;
-                sent.push({ tenant: side, interviewId: interview.id, text: answer });
+                sent.push({ tenant: side, interviewId: interview.id, clientMessageId });
               }
             }
           }
@@ -318,7 +319,7 @@ describe.skipIf(!baseDatabaseUrl)('tenant isolation against the real server', ()
         // Each accepted write sits in its own tenant's interview, once.
         for (const item of sent) {
           const rows = await sql<{ tenant_id: string; interview_id: string }>`
-            select tenant_id, interview_id from messages where text = ${item.text}`.execute(
+            select tenant_id, interview_id from messages where client_message_id = ${item.clientMessageId}`.execute(
             database.handle.db,
           );
           expect(rows.rows).toEqual([

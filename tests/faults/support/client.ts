@@ -207,3 +207,45 @@ export async function employeeTranscript(baseUrl: string, token: string): Promis
 export async function startInterview(baseUrl: string, token: string): Promise<PostResult> {
   return postMessage(baseUrl, token, { clientMessageId: newMessageId(), type: 'start' });
 }
+
+/** Polls the integrator API until the interview's report is stored; returns it. */
+export async function waitForReport(
+  baseUrl: string,
+  apiKey: string,
+  interviewId: string,
+  timeoutMs = 20_000,
+): Promise<{ source: string; report: Record<string, unknown>; text: string }> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const result = await getJson(`${baseUrl}/v1/interviews/${interviewId}/report`, apiKey);
+    if (result.status === 200) {
+      const body = result.body as { source: string; report: Record<string, unknown> };
+      return { ...body, text: result.text };
+    }
+    if (performance.now() > deadline)
+      throw new Error(`no report for ${interviewId} after ${timeoutMs} ms: ${result.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Runs an interview: `start`, then the answers in order until the interviewer ends it, then `finish`
+ * when answers run out. Returns every post's result.
+ */
+export async function runInterview(baseUrl: string, token: string, answers: string[]): Promise<PostResult[]> {
+  const results = [await startInterview(baseUrl, token)];
+  for (const text of answers) {
+    const result = await postMessage(baseUrl, token, {
+      clientMessageId: newMessageId(),
+      type: 'answer',
+      text,
+    });
+    results.push(result);
+    if (result.status !== 200)
+      throw new Error(`answer refused: ${result.status} ${JSON.stringify(result.error)}`);
+    if (result.events.some((event) => event.type === 'interview-end')) return results;
+  }
+  const finish = await postMessage(baseUrl, token, { clientMessageId: newMessageId(), type: 'finish' });
+  results.push(finish);
+  return results;
+}

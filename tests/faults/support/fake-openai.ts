@@ -128,7 +128,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       response.write(chunk(id, { role: 'assistant', content: '' }, null));
       for (const token of tokens(text)) {
         if (tokenDelayMs > 0) await sleep(tokenDelayMs * (0.5 + Math.random()));
-        if (response.destroyed) {
+        if (response.destroyed || response.writableEnded) {
           call.clientAborted = true;
           return;
         }
@@ -178,7 +178,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     };
     calls.push(call);
     for (const wake of waiters) wake();
+    let gone = false;
     response.on('close', () => {
+      gone = true;
       if (!response.writableFinished) call.clientAborted = true;
     });
     const messages = body.messages ?? [];
@@ -199,8 +201,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       }
       case 'hang': {
         const deadline = performance.now() + chosen.ms;
-        while (performance.now() < deadline && !response.destroyed && !request.destroyed) await sleep(25);
-        if (response.destroyed) {
+        while (performance.now() < deadline && !gone) await sleep(25);
+        if (gone) {
           call.clientAborted = true;
           return;
         }
