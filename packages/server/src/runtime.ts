@@ -19,7 +19,7 @@ export async function openRuntime(options: {
   secretGenerated: boolean;
 }> {
   const { config, logger } = options;
-  const database = await (options.database ?? openConfiguredDatabase(config));
+  const database = await (options.database ?? openConfiguredDatabase(config, logger));
   try {
     const { applied } = await migrateToLatest(database.db);
     if (applied.length > 0) logger.info('migrations applied', { migrations: applied });
@@ -46,10 +46,11 @@ export async function openRuntime(options: {
   }
 }
 
-/** Opens the database the config names (Postgres URL or the PGlite data folder). */
-export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
+/** Opens the database the config names (Postgres URL or the PGlite data folder); lost connections are logged. */
+export function openConfiguredDatabase(config: Config, logger?: Logger): Promise<DatabaseHandle> {
   return openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
     poolSize: config.poolSize,
+    onConnectionError: (error) => logger?.warn('database connection lost; the pool opens a new one', { error }),
   });
 }

@@ -26,6 +26,8 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** Name reported to Postgres (pg_stat_activity). */
   applicationName?: string;
+  /** Told when an idle pooled connection dies (restart, failover, pg_terminate_backend); the pool replaces it. */
+  onConnectionError?: (error: Error) => void;
 }
 
 const dateOid = 1082;
@@ -48,6 +50,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
             : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
+    // Without a listener, an idle connection that Postgres closes would crash the process ('error' on the pool).
+    pool.on('error', (error) => options.onConnectionError?.(error));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     kind = 'postgres';
   } else {
