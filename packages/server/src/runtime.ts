@@ -51,6 +51,7 @@ export function openConfiguredDatabase(config: Config, logger?: Logger): Promise
   return openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
     poolSize: config.poolSize,
-    onConnectionError: (error) => logger?.warn('database connection lost; the pool opens a new one', { error }),
+    onConnectionError: (error) =>
+      logger?.warn('database connection lost; the pool opens a new one', { error }),
   });
 }
