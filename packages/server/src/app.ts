@@ -6,14 +6,18 @@ import { secureHeaders } from 'hono/secure-headers';
 import { ApiError } from './errors.ts';
 import type { AppEnv } from './http/context.ts';
 import { payloadTooLarge } from './http/limits.ts';
+import { createInsightsService } from './insights/insights.service.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { embedRoutes } from './routes/embed.ts';
 import { employeeRoutes } from './routes/employee.ts';
 import { healthRoutes } from './routes/health.ts';
+import { hrisRoutes, interviewLinkPageRoutes, interviewSessionRoutes } from './routes/hris.ts';
 import { insightsRoutes } from './routes/insights.ts';
 import { integratorRoutes } from './routes/interviews.ts';
 import { openApiRoutes } from './routes/openapi.ts';
+import { privacyRoutes } from './routes/privacy.ts';
 import { staticRoutes } from './routes/static.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import type { Services } from './services.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
@@ -82,11 +86,20 @@ export function createApp(services: Services) {
 
   app.route('/', healthRoutes(services));
   app.route('/', openApiRoutes());
+  // Before the employee routes: the link's token is exchanged for a session token.
+  app.route('/', interviewSessionRoutes(services));
   app.route('/v1/interview', employeeRoutes(services));
   app.route('/v1/interviews', integratorRoutes(services));
-  app.route('/v1/admin', insightsRoutes(services));
+  app.route('/v1/hris', hrisRoutes(services));
+  app.route('/v1/webhooks', webhookRoutes(services));
+  app.route('/v1/privacy', privacyRoutes(services));
+  const insights = createInsightsService({ database: services.database });
+  // An erasure drops the tenant's cached insights on every replica.
+  services.cachePurger.register({ deleteTenant: (tenantId) => insights.invalidate(tenantId) });
+  app.route('/v1/admin', insightsRoutes(services, insights));
   app.route('/v1/admin', adminRoutes(services));
   app.route('/', staticRoutes(services));
+  app.route('/', interviewLinkPageRoutes());
   app.route('/embed', embedRoutes(services));
   app.get('/', (c) => c.redirect(services.config.demo && services.demoTenantId ? '/demo' : '/admin'));
 

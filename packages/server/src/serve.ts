@@ -44,6 +44,9 @@ export async function startServer(options: {
   const seeding = config.demo ? ensureDemo(services) : Promise.resolve(undefined);
   services.demoReady = seeding.then(() => undefined);
   services.jobs.start();
+  // Retention sweeps are queued per tenant on a schedule; erasures reach this replica's caches.
+  services.privacy.startSchedule(() => services.jobs.kick());
+  void services.cachePurger.start();
   const base = config.publicUrl.replace(`:${config.port}`, `:${port}`);
   logger.info('listening', {
     url: base,
@@ -81,6 +84,8 @@ export async function startServer(options: {
           logger.warn('shutdown timeout: some replies were not stored', {
             runningTurns: services.turns.runningTurns,
           });
+        services.privacy.stopSchedule();
+        services.cachePurger.stop();
         await services.jobs.stop();
         // Streams have ended with their turns; anything still open is cut now.
         if ('closeAllConnections' in server) server.closeAllConnections();

@@ -1,7 +1,8 @@
-import type { ChatModel } from '@exitbot/sdk';
+import { type ChatModel, createLlmCache } from '@exitbot/sdk';
 import { type ApiKeyService, createApiKeyService } from './auth/api-key.service.ts';
 import { createSecretBox } from './auth/secret-box.ts';
 import { createTokenService, type TokenService } from './auth/token.service.ts';
+import { createEncryption } from './crypto/encryption.ts';
 import type { DatabaseHandle } from './db/connect.ts';
 import type { Config } from './env.ts';
 import { createRateLimiter, type RateLimiter } from './http/rate-limiter.ts';
@@ -10,11 +11,12 @@ import { createModelProvider, type ModelProvider } from './interviews/model-prov
 import { createTurnService, reportJobTopic, type TurnService } from './interviews/turn.service.ts';
 import { createJobRunner, type JobRunner } from './jobs/job-runner.ts';
 import type { Logger } from './logger.ts';
+import { createPrivacyServices, loadKeyring, type PrivacyServices } from './privacy/privacy-services.ts';
 import { createReportJobHandler } from './reports/report.service.ts';
 import { createTenantService, type TenantService } from './tenants/tenant.service.ts';
 
 /** Everything the routes use, built once per process (or per test). */
-export interface Services {
+export interface Services extends PrivacyServices {
   config: Config;
   database: DatabaseHandle;
   logger: Logger;
@@ -45,6 +47,8 @@ export interface CreateServicesOptions {
   now?: () => number;
   /** Turn lease (tests shorten it). */
   turnLeaseMs?: number;
+  /** Webhook retry delays (tests shorten them). */
+  webhookRetryScheduleMs?: number[];
 }
 
 /** Builds the services (no network, no listening; the job runner is created stopped). */
@@ -66,16 +70,36 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     ...(options.model ? { model: options.model } : {}),
     ...(now ? { now: () => new Date(now()) } : {}),
   });
+  // Message text, interview state, reports and webhook secrets are encrypted with per-tenant data keys.
+  const keyring = await loadKeyring({ config, logger });
+  const encryption = createEncryption({ database, keyring, ...(now ? { now } : {}) });
+  const llmCache = createLlmCache({ maxSize: 500, maxAgeMs: 3_600_000 });
+  const privacy = createPrivacyServices({
+    config,
+    database,
+    logger,
+    tokens,
+    tenants,
+    keyring,
+    encryption,
+    kickJobs: () => jobs.kick(),
+    ...(options.webhookRetryScheduleMs ? { webhookRetryScheduleMs: options.webhookRetryScheduleMs } : {}),
+    ...(now ? { now } : {}),
+  });
+  privacy.cachePurger.register(llmCache);
   const jobs = createJobRunner({
     database,
     logger,
     pollMs: config.jobPollMs,
     handlers: {
+      ...privacy.jobHandlers,
       [reportJobTopic]: createReportJobHandler({
         database,
         tenants,
         models,
         logger,
+        encryption,
+        cache: llmCache,
         ...(now ? { now } : {}),
       }),
     },
@@ -84,11 +108,13 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     database,
     models,
     logger,
+    encryption,
     onInterviewEnded: () => jobs.kick(),
     ...(options.turnLeaseMs ? { turnLeaseMs: options.turnLeaseMs } : {}),
     ...(now ? { now } : {}),
   });
   return {
+    ...privacy,
     config,
     database,
     logger,
@@ -98,6 +124,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     interviews: createInterviewService({
       database,
       tokens,
+      encryption,
       publicUrl: config.publicUrl,
       defaultTtlDays: config.interviewTtlDays,
       ...(now ? { now } : {}),

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { defaultGuide, type Locale } from '@exitbot/sdk';
 import { type AuditEntry, recordAudit } from '../audit/audit.repository.ts';
 import type { TokenService } from '../auth/token.service.ts';
+import type { Encryption } from '../crypto/encryption.ts';
+import { openReport } from '../crypto/report-sealing.ts';
+import { openMessage, openState } from '../crypto/row-sealing.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
 import type { InterviewStatus, NewInterview } from '../db/database.ts';
 import { withTenant } from '../db/scope.ts';
@@ -52,6 +55,8 @@ export interface Actor {
 export interface InterviewServiceOptions {
   database: DatabaseHandle;
   tokens: TokenService;
+  /** Opens message text, state and reports (per-tenant data key). */
+  encryption: Encryption;
   publicUrl: string;
   defaultTtlDays: number;
   now?: () => number;
@@ -188,17 +193,19 @@ export function createInterviewService(options: InterviewServiceOptions) {
 
     /** One interview with its progress; 404 when the tenant has no such interview. */
     async get(tenant: Tenant, id: string, view: { identity: boolean }) {
+      const cipher = await options.encryption.forTenant(tenant.id);
       const row = await withTenant(database, tenant.id, (db) => findInterview(db, tenant.id, id));
       if (!row) throw notFound('Interview');
       return interviewView(row, {
         identity: view.identity && row.mode === 'identified',
         now: now(),
-        progress: progressOf(row.state, totalTopics),
+        progress: progressOf(openState(cipher, id, row.state), totalTopics),
       });
     },
 
     /** The full transcript with per-answer sentiment; the read is audited. */
     async transcript(tenant: Tenant, id: string, actor: Actor) {
+      const cipher = await options.encryption.forTenant(tenant.id);
       return withTenant(database, tenant.id, async (db) => {
         const row = await findInterview(db, tenant.id, id);
         if (!row) throw notFound('Interview');
@@ -213,12 +220,17 @@ export function createInterviewService(options: InterviewServiceOptions) {
             requestId: actor.requestId ?? null,
           },
         ]);
-        return { interviewId: id, status: row.status, messages: messages.map(transcriptEntryWithSentiment) };
+        return {
+          interviewId: id,
+          status: row.status,
+          messages: messages.map((message) => transcriptEntryWithSentiment(openMessage(cipher, message))),
+        };
       });
     },
 
-    /** The stored report; 404 when there is no interview or no report yet. */
-    async report(tenant: Tenant, id: string) {
+    /** The stored report; 404 when there is no interview or no report yet. The read is audited when `actor` is given. */
+    async report(tenant: Tenant, id: string, actor?: Actor) {
+      const cipher = await options.encryption.forTenant(tenant.id);
       return withTenant(database, tenant.id, async (db) => {
         const row = await findInterview(db, tenant.id, id);
         if (!row) throw notFound('Interview');
@@ -231,11 +243,23 @@ export function createInterviewService(options: InterviewServiceOptions) {
             details: { reportStatus: row.report_status },
           });
         }
+        if (actor) {
+          await recordAudit(db, tenant.id, [
+            {
+              actorType: actor.type,
+              actorId: actor.id,
+              action: 'report.read',
+              targetType: 'interview',
+              targetId: id,
+              requestId: actor.requestId ?? null,
+            },
+          ]);
+        }
         return {
           interviewId: id,
           source: report.source,
           createdAt: report.created_at.toISOString(),
-          report: report.report,
+          report: openReport(cipher, id, report.report),
         };
       });
     },
@@ -261,6 +285,7 @@ export function createInterviewService(options: InterviewServiceOptions) {
 
     /** The employee's view: status, progress, transcript. */
     async employeeView(tenant: Tenant, id: string) {
+      const cipher = await options.encryption.forTenant(tenant.id);
       return withTenant(database, tenant.id, async (db) => {
         const row = await findInterview(db, tenant.id, id);
         if (!row || row.status === 'erased') throw notFound('Interview');
@@ -271,16 +296,17 @@ export function createInterviewService(options: InterviewServiceOptions) {
             status: employeeStatus(row, now()),
             mode: row.mode,
             locale: row.locale,
-            progress: progressOf(row.state, totalTopics),
+            progress: progressOf(openState(cipher, id, row.state), totalTopics),
             estimatedMinutes: defaultGuide.budget.targetMinutes,
           },
-          messages: messages.map(transcriptEntry),
+          messages: messages.map((message) => transcriptEntry(openMessage(cipher, message))),
         };
       });
     },
 
     /** Messages after `after`, for a client that reconnects. */
     async employeeMessages(tenant: Tenant, id: string, after: number) {
+      const cipher = await options.encryption.forTenant(tenant.id);
       return withTenant(database, tenant.id, async (db) => {
         const row = await db
           .selectFrom('interviews')
@@ -290,7 +316,10 @@ export function createInterviewService(options: InterviewServiceOptions) {
           .executeTakeFirst();
         if (!row || row.status === 'erased') throw notFound('Interview');
         const messages = await listMessages(db, tenant.id, id, after, 1000);
-        return { messages: messages.map(transcriptEntry), status: employeeStatus(row, now()) };
+        return {
+          messages: messages.map((message) => transcriptEntry(openMessage(cipher, message))),
+          status: employeeStatus(row, now()),
+        };
       });
     },
   };

@@ -1,6 +1,7 @@
 import { ModelCallError, type WireEvent } from '@exitbot/sdk';
 import { MockModel } from '@exitbot/sdk/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openMessage } from '../crypto/row-sealing.ts';
 import { withTenant } from '../db/scope.ts';
 import { createTestApp, messageId, parseSse, postMessage, type TestApp } from '../testing/test-app.ts';
 import { testDatabaseKinds } from '../testing/test-database.ts';
@@ -43,7 +44,9 @@ describe.each(testDatabaseKinds)('the message path on %s', (kind) => {
   }
 
   async function rows(interviewId: string) {
-    return withTenant(fixture.database.handle, fixture.tenantA.id, (db) =>
+    // Message text is encrypted at rest: open the rows with the tenant's key.
+    const cipher = await fixture.services.encryption.forTenant(fixture.tenantA.id);
+    const stored = await withTenant(fixture.database.handle, fixture.tenantA.id, (db) =>
       db
         .selectFrom('messages')
         .selectAll()
@@ -52,6 +55,7 @@ describe.each(testDatabaseKinds)('the message path on %s', (kind) => {
         .orderBy('seq')
         .execute(),
     );
+    return stored.map((row) => openMessage(cipher, row));
   }
 
   it('should store a repeated clientMessageId once and replay the same reply (sequential)', async () => {

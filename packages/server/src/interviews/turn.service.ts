@@ -6,6 +6,8 @@ import {
   type Locale,
   type WireEvent,
 } from '@exitbot/sdk';
+import type { Encryption } from '../crypto/encryption.ts';
+import { openMessage, openState, sealMessage, sealState } from '../crypto/row-sealing.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
 import type { InterviewRow, MessageRow } from '../db/database.ts';
 import { withTenant } from '../db/scope.ts';
@@ -39,6 +41,8 @@ export interface TurnServiceOptions {
   database: DatabaseHandle;
   models: ModelProvider;
   logger: Logger;
+  /** Seals message text, events and state before they are stored; opens them when read. */
+  encryption: Encryption;
   /** Called after a turn ended the interview (its report job is queued). */
   onInterviewEnded?: () => void;
   /** How long a turn holds the interview before another request may take it over. Default 120 s. */
@@ -94,6 +98,11 @@ export function createTurnService(options: TurnServiceOptions) {
   async function prepare(input: PostMessageInput): Promise<Prepared> {
     const { tenant, interviewId } = input;
     const engine = models.forTenant(tenant.settings);
+    const cipher = await options.encryption.forTenant(tenant.id);
+    const findOpenReply = async (db: Parameters<typeof findReply>[0], replyTo: number) => {
+      const reply = await findReply(db, tenant.id, interviewId, replyTo);
+      return reply ? openMessage(cipher, reply) : undefined;
+    };
     return withTenant(database, tenant.id, async (db) => {
       const row = await lockInterview(db, tenant.id, interviewId);
       if (!row || row.status === 'erased') throw notFound('Interview');
@@ -102,14 +111,14 @@ export function createTurnService(options: TurnServiceOptions) {
       const lease = { turn_locked_until: new Date(now() + leaseMs), updated_at: new Date(now()) };
 
       if (input.type === 'start') {
-        const reply = await findReply(db, tenant.id, interviewId, 0);
+        const reply = await findOpenReply(db, 0);
         if (reply) return { kind: 'replay', accepted: undefined, reply };
         if (expired) throw interviewClosed('expired');
         if (!openStatuses.has(row.status)) throw interviewClosed(row.status);
         if (row.turn_reply_to === 0 && lockActive(row))
           return { kind: 'wait', accepted: undefined, replyTo: 0 };
         const state =
-          (row.state as InterviewState | null) ??
+          openState<InterviewState>(cipher, interviewId, row.state) ??
           engine.interviewer.createState({
             id: interviewId,
             locale: row.locale as Locale,
@@ -140,7 +149,7 @@ export function createTurnService(options: TurnServiceOptions) {
       if (existing) {
         const sameRequest =
           existing.kind === input.type &&
-          (input.type !== 'answer' || existing.text === (input.text ?? '').trim());
+          (input.type !== 'answer' || openMessage(cipher, existing).text === (input.text ?? '').trim());
         if (!sameRequest) {
           throw new ApiError({
             status: 409,
@@ -154,7 +163,7 @@ export function createTurnService(options: TurnServiceOptions) {
           seq: existing.seq,
           duplicate: true,
         };
-        const reply = await findReply(db, tenant.id, interviewId, existing.seq);
+        const reply = await findOpenReply(db, existing.seq);
         if (reply) return { kind: 'replay', accepted, reply };
         if (row.turn_reply_to === existing.seq && lockActive(row))
           return { kind: 'wait', accepted, replyTo: existing.seq };
@@ -165,7 +174,7 @@ export function createTurnService(options: TurnServiceOptions) {
           kind: 'generate',
           accepted,
           replyTo: existing.seq,
-          state: row.state as InterviewState,
+          state: openState<InterviewState>(cipher, interviewId, row.state) as InterviewState,
           stateVersion: row.state_version,
           input: employeeInput,
         };
@@ -173,7 +182,7 @@ export function createTurnService(options: TurnServiceOptions) {
 
       if (expired) throw interviewClosed('expired');
       if (!openStatuses.has(row.status)) throw interviewClosed(row.status);
-      const state = row.state as InterviewState | null;
+      const state = openState<InterviewState>(cipher, interviewId, row.state);
       if (!state || (state.currentTopicId === null && state.status === 'active')) {
         throw new ApiError({
           status: 409,
@@ -208,19 +217,22 @@ export function createTurnService(options: TurnServiceOptions) {
       const text = input.type === 'answer' ? (input.text ?? '').trim() : '';
       const sentiment =
         input.type === 'answer' ? analyzeSentiment(text, { locale: row.locale as Locale }) : undefined;
-      const inserted = await insertEmployeeMessage(db, {
-        tenant_id: tenant.id,
-        interview_id: interviewId,
-        seq,
-        role: 'employee',
-        kind: input.type,
-        topic_id: state.currentTopicId,
-        text,
-        client_message_id: input.clientMessageId,
-        reply_to: null,
-        sentiment_score: sentiment?.score ?? null,
-        sentiment_label: sentiment?.label ?? null,
-      });
+      const inserted = await insertEmployeeMessage(
+        db,
+        sealMessage(cipher, {
+          tenant_id: tenant.id,
+          interview_id: interviewId,
+          seq,
+          role: 'employee',
+          kind: input.type,
+          topic_id: state.currentTopicId,
+          text,
+          client_message_id: input.clientMessageId,
+          reply_to: null,
+          sentiment_score: sentiment?.score ?? null,
+          sentiment_label: sentiment?.label ?? null,
+        }),
+      );
       if (!inserted) throw turnInProgress();
       await updateInterview(db, tenant.id, interviewId, {
         ...lease,
@@ -277,6 +289,7 @@ export function createTurnService(options: TurnServiceOptions) {
   ): Promise<void> {
     const { tenant, interviewId } = input;
     const engine = models.forTenant(tenant.settings);
+    const cipher = await options.encryption.forTenant(tenant.id);
     const collected: WireEvent[] = [];
     let nextState: InterviewState;
     try {
@@ -333,7 +346,7 @@ export function createTurnService(options: TurnServiceOptions) {
         );
         storedEvents.push({ type: 'reply-stored', seq });
         await insertMessages(db, [
-          {
+          sealMessage(cipher, {
             tenant_id: tenant.id,
             interview_id: interviewId,
             seq,
@@ -345,11 +358,11 @@ export function createTurnService(options: TurnServiceOptions) {
             reply_to: prepared.replyTo,
             degraded: end.degraded,
             events: JSON.stringify(storedEvents),
-          },
+          }),
         ]);
         const at = new Date(now());
         await updateInterview(db, tenant.id, interviewId, {
-          state: JSON.stringify(nextState),
+          state: sealState(cipher, interviewId, nextState),
           state_version: prepared.stateVersion + 1,
           last_seq: seq,
           turn_reply_to: null,
@@ -410,12 +423,13 @@ export function createTurnService(options: TurnServiceOptions) {
   }
 
   async function waitForReply(input: PostMessageInput, replyTo: number, stream: TurnStream): Promise<void> {
+    const cipher = await options.encryption.forTenant(input.tenant.id);
     const deadline = now() + leaseMs + 5_000;
     while (now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, pollMs));
       const found = await withTenant(database, input.tenant.id, async (db) => {
-        const reply = await findReply(db, input.tenant.id, input.interviewId, replyTo);
-        if (reply) return { reply };
+        const stored = await findReply(db, input.tenant.id, input.interviewId, replyTo);
+        if (stored) return { reply: openMessage(cipher, stored) };
         const row = await db
           .selectFrom('interviews')
           .select(['turn_reply_to', 'turn_locked_until'])

@@ -1,7 +1,7 @@
 // Builds the services of issue 6 (encryption at rest, webhooks, HRIS invitations, privacy operations)
 // and their outbox handlers; `createServices()` spreads them into the app's services.
 import type { TokenService } from '../auth/token.service.ts';
-import { createEncryption, type Encryption } from '../crypto/encryption.ts';
+import type { Encryption } from '../crypto/encryption.ts';
 import { createKeyring, type Keyring, loadMasterKey, parseMasterKey } from '../crypto/keyring.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
 import type { Config } from '../env.ts';
@@ -39,6 +39,8 @@ export interface CreatePrivacyServicesOptions {
   logger: Logger;
   tokens: TokenService;
   tenants: TenantService;
+  keyring: Keyring;
+  encryption: Encryption;
   /** Asks the job runner to poll now (work was queued in this process). */
   kickJobs: () => void;
   /** Webhook retry delays (tests shorten them). */
@@ -67,12 +69,10 @@ export async function loadKeyring(options: { config: Config; logger: Logger }): 
   return createKeyring({ current: key, previous });
 }
 
-/** Builds encryption, webhooks, invitations and privacy services. */
-export async function createPrivacyServices(options: CreatePrivacyServicesOptions): Promise<PrivacyServices> {
-  const { config, database, logger, tokens, tenants, kickJobs } = options;
+/** Builds webhooks, invitations and privacy services on the given encryption. */
+export function createPrivacyServices(options: CreatePrivacyServicesOptions): PrivacyServices {
+  const { config, database, logger, tokens, tenants, kickJobs, keyring, encryption } = options;
   const now = options.now;
-  const keyring = await loadKeyring({ config, logger });
-  const encryption = createEncryption({ database, keyring, ...(now ? { now } : {}) });
   const cachePurger = createCachePurger({ database, logger });
   const invitations = createInvitationService({
     database,

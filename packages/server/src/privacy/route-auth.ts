@@ -4,14 +4,13 @@ import type { AdminCredential } from '../auth/token.service.ts';
 import { requireCredential, requireRole } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import type { Actor } from '../interviews/interview.service.ts';
-import type { PrivacyServices } from '../privacy/privacy-services.ts';
 import type { Services } from '../services.ts';
 
 /**
  * Accepts an API key (`Bearer exb_...`, the HRIS) or an admin token with the admin role (the HR
  * admin page); analysts are refused. Both bind the tenant from the verified credential.
  */
-export function requireApiKeyOrAdmin(services: Services & PrivacyServices): MiddlewareHandler<AppEnv> {
+export function requireApiKeyOrAdmin(services: Services): MiddlewareHandler<AppEnv> {
   const apiKey = requireCredential(services, 'api-key');
   const admin = requireCredential(services, 'admin');
   const onlyAdmins = requireRole(['admin']);
@@ -23,7 +22,7 @@ export function requireApiKeyOrAdmin(services: Services & PrivacyServices): Midd
 }
 
 /** Requires an admin token with the admin role. */
-export function requireAdmin(services: Services & PrivacyServices): MiddlewareHandler<AppEnv> {
+export function requireAdmin(services: Services): MiddlewareHandler<AppEnv> {
   const admin = requireCredential(services, 'admin');
   const onlyAdmins = requireRole(['admin']);
   return (c, next) => admin(c, () => onlyAdmins(c, next) as Promise<void>);

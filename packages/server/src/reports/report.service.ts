@@ -1,4 +1,7 @@
-import { createLlmCache, generateReport, type InterviewState } from '@exitbot/sdk';
+import { createLlmCache, generateReport, type InterviewState, type LlmCache } from '@exitbot/sdk';
+import type { Encryption } from '../crypto/encryption.ts';
+import { sealReport } from '../crypto/report-sealing.ts';
+import { openState } from '../crypto/row-sealing.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
 import type { OutboxRow } from '../db/database.ts';
 import { withTenant } from '../db/scope.ts';
@@ -15,6 +18,10 @@ export interface ReportJobOptions {
   tenants: TenantService;
   models: ModelProvider;
   logger: Logger;
+  /** Opens the interview state and seals the report (per-tenant data key). */
+  encryption: Encryption;
+  /** The LLM cache (shared so that an erasure can purge it). Default: a private one. */
+  cache?: LlmCache;
   now?: () => number;
 }
 
@@ -22,20 +29,22 @@ export interface ReportJobOptions {
 export function createReportJobHandler(options: ReportJobOptions) {
   const { database, tenants, models, logger } = options;
   const now = options.now ?? Date.now;
-  const cache = createLlmCache({ maxSize: 500, maxAgeMs: 3_600_000 });
+  const cache = options.cache ?? createLlmCache({ maxSize: 500, maxAgeMs: 3_600_000 });
 
   return async (job: OutboxRow): Promise<void> => {
     const interviewId = String(job.payload.interviewId ?? '');
     const tenant = await tenants.find(job.tenant_id);
     if (!tenant) return;
+    const cipher = await options.encryption.forTenant(tenant.id);
     const row = await withTenant(database, tenant.id, (db) => findInterview(db, tenant.id, interviewId));
-    if (!row || row.status === 'erased' || !row.state) {
+    const state = row ? openState<InterviewState>(cipher, interviewId, row.state) : null;
+    if (!row || row.status === 'erased' || !state) {
       logger.info('report skipped', { tenantId: tenant.id, interviewId, status: row?.status ?? 'missing' });
       return;
     }
     const engine = models.forTenant(tenant.settings);
     const report = await generateReport({
-      state: row.state as InterviewState,
+      state,
       ...(engine.model.provider === 'scripted' ? {} : { model: engine.model }),
       cache,
       tenantId: tenant.id,
@@ -43,7 +52,7 @@ export function createReportJobHandler(options: ReportJobOptions) {
     await withTenant(database, tenant.id, async (db) => {
       await upsertReport(db, tenant.id, interviewId, {
         source: report.source,
-        body: report as unknown as Record<string, unknown>,
+        body: { ...sealReport(cipher, interviewId, report as unknown as Record<string, unknown>) },
       });
       await recordReportSignals(db, tenant.id, interviewId, reportSignalsOf(report));
       const current = await findInterview(db, tenant.id, interviewId);

@@ -53,7 +53,7 @@ export function adminRoutes(services: Services) {
   });
 
   app.get('/interviews/:id/report', validate('param', idParamSchema), async (c) =>
-    c.json(await services.interviews.report(c.get('tenant'), c.req.valid('param').id)),
+    c.json(await services.interviews.report(c.get('tenant'), c.req.valid('param').id, actor(c))),
   );
 
   app.get('/settings', async (c) => {

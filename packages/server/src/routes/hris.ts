@@ -12,12 +12,11 @@ import type { AppEnv } from '../http/context.ts';
 import { payloadTooLarge } from '../http/limits.ts';
 import { idParamSchema } from '../http/schemas.ts';
 import { validate } from '../http/validation.ts';
-import type { PrivacyServices } from '../privacy/privacy-services.ts';
 import { actorOf, requireApiKeyOrAdmin } from '../privacy/route-auth.ts';
 import type { Services } from '../services.ts';
 
 /** HRIS events and invitation management (`/v1/hris`; API key or admin). */
-export function hrisRoutes(services: Services & PrivacyServices) {
+export function hrisRoutes(services: Services) {
   const app = new Hono<AppEnv>();
   app.use(requireApiKeyOrAdmin(services));
   const { invitations } = services;
@@ -63,7 +62,7 @@ export function hrisRoutes(services: Services & PrivacyServices) {
 }
 
 /** `POST /v1/interview/session`: exchanges the link's token for a session token (interview token). */
-export function interviewSessionRoutes(services: Services & PrivacyServices) {
+export function interviewSessionRoutes(services: Services) {
   const app = new Hono<AppEnv>();
   app.post('/v1/interview/session', requireCredential(services, 'interview'), async (c) =>
     c.json(await services.invitations.openSession(interviewCredential(c))),

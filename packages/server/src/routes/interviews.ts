@@ -66,7 +66,7 @@ export function integratorRoutes(services: Services) {
   );
 
   app.get('/:id/report', validate('param', idParamSchema), async (c) =>
-    c.json(await services.interviews.report(c.get('tenant'), c.req.valid('param').id)),
+    c.json(await services.interviews.report(c.get('tenant'), c.req.valid('param').id, actor(c))),
   );
 
   app.delete('/:id', validate('param', idParamSchema), async (c) => {

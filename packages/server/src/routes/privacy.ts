@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../http/context.ts';
 import { validate } from '../http/validation.ts';
-import type { PrivacyServices } from '../privacy/privacy-services.ts';
 import { actorOf, requireAdmin, requireApiKeyOrAdmin } from '../privacy/route-auth.ts';
 import type { Services } from '../services.ts';
 
@@ -33,7 +32,7 @@ export const auditLogQuerySchema = z.object({
 });
 
 /** Erasure (API key or admin), export, audit log and retention run (admins) under `/v1/privacy`. */
-export function privacyRoutes(services: Services & PrivacyServices) {
+export function privacyRoutes(services: Services) {
   const app = new Hono<AppEnv>();
   const { privacy } = services;
 

@@ -5,7 +5,6 @@ import { withTenant } from '../db/scope.ts';
 import type { AppEnv } from '../http/context.ts';
 import { idParamSchema } from '../http/schemas.ts';
 import { validate } from '../http/validation.ts';
-import type { PrivacyServices } from '../privacy/privacy-services.ts';
 import { actorOf, requireApiKeyOrAdmin } from '../privacy/route-auth.ts';
 import type { Services } from '../services.ts';
 import { webhookEventTypes } from '../webhooks/webhook-events.ts';
@@ -45,7 +44,7 @@ export const deliveriesQuerySchema = z.object({
 });
 
 /** Webhook endpoints, deliveries with their attempts, re-sending (`/v1/webhooks`; API key or admin). */
-export function webhookRoutes(services: Services & PrivacyServices) {
+export function webhookRoutes(services: Services) {
   const app = new Hono<AppEnv>();
   app.use(requireApiKeyOrAdmin(services));
   const { webhooks } = services;
