@@ -236,9 +236,11 @@ export async function startChildServer(
   env: Record<string, string>,
   timeoutMs = 30_000,
 ): Promise<ChildServer> {
+  // Without a public URL the server announces http://localhost:<port it got>, which is how we learn the port.
+  const { EXITBOT_PUBLIC_URL: _ignored, ...rest } = env;
   const child = spawn(process.execPath, ['packages/server/src/cli.ts', 'serve'], {
     cwd: repositoryRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', ...rest },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = new LogCapture();
