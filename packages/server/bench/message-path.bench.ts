@@ -1,0 +1,215 @@
+// The message path under load, server and fake model in their own processes on loopback:
+//   1. realistic pacing: N interviews reply at once, the model streams 50 tokens 20 ms apart: time to first token
+//   2. burst: 50 concurrent interviews, tokens at once: answers per second (PGlite, and Postgres with DATABASE_URL)
+//   3. server-added time before the first token at a steady 300 answers/s (tokens at once)
+// Run: node bench/message-path.bench.ts [--quick]
+import { parseArgs } from 'node:util';
+import {
+  cli,
+  createInterviews,
+  createTenant,
+  messageId,
+  pool,
+  printTable,
+  quantile,
+  removeDir,
+  serverEnv,
+  startFakeModel,
+  startServer,
+  streamAnswer,
+} from './harness.ts';
+import { createBenchDatabase } from './postgres.ts';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean' } } });
+const quick = Boolean(values.quick);
+const databaseUrl = process.env.DATABASE_URL;
+const answers = [
+  'My manager rarely gave feedback and promotions were frozen.',
+  'The workload was too high for most of the year.',
+  'I would have stayed for a clear path to a senior role.',
+];
+
+async function setup(kind: 'pglite' | 'postgres', modelPort: number) {
+  const database = kind === 'postgres' && databaseUrl ? await createBenchDatabase(databaseUrl) : undefined;
+  const env = serverEnv({ modelPort, ...(database ? { databaseUrl: database.url } : {}) });
+  await cli(['migrate'], env);
+  const { apiKey } = await createTenant(env);
+  const server = await startServer(env);
+  return {
+    server,
+    apiKey,
+    async teardown() {
+      await server.stop();
+      await database?.drop();
+      removeDir(env.EXITBOT_DATA_DIR);
+    },
+  };
+}
+
+async function startAll(port: number, tokens: string[]) {
+  await pool(tokens, 50, (token) =>
+    streamAnswer(port, token, { clientMessageId: messageId(), type: 'start' }),
+  );
+}
+
+async function pacing(kind: 'pglite' | 'postgres', model: Awaited<ReturnType<typeof startFakeModel>>) {
+  const rows: Record<string, string | number>[] = [];
+  const { server, apiKey, teardown } = await setup(kind, model.port);
+  try {
+    for (const concurrency of quick ? [200] : [200, 400]) {
+      const tokens = await createInterviews(server.port, apiKey, concurrency);
+      await model.control({ tokens: 50, intervalMs: 0 });
+      await startAll(server.port, tokens);
+      await model.control({ tokens: 50, intervalMs: 20 });
+      const firstTokens: number[] = [];
+      let failures = 0;
+      for (let round = 0; round < 2; round += 1) {
+        const timings = await Promise.all(
+          tokens.map((token) =>
+            streamAnswer(server.port, token, {
+              clientMessageId: messageId(),
+              type: 'answer',
+              text: answers[round] as string,
+            }),
+          ),
+        );
+        for (const timing of timings) {
+          if (timing.status !== 200 || timing.firstTokenMs < 0) failures += 1;
+          else firstTokens.push(timing.firstTokenMs);
+        }
+      }
+      rows.push({
+        database: kind,
+        'replies at once': concurrency,
+        'TTFT p50 ms': quantile(firstTokens, 0.5).toFixed(1),
+        'TTFT p99 ms': quantile(firstTokens, 0.99).toFixed(1),
+        'TTFT max ms': Math.max(...firstTokens).toFixed(1),
+        failures,
+      });
+    }
+  } finally {
+    await teardown();
+  }
+  return rows;
+}
+
+async function burst(kind: 'pglite' | 'postgres', model: Awaited<ReturnType<typeof startFakeModel>>) {
+  const { server, apiKey, teardown } = await setup(kind, model.port);
+  try {
+    await model.control({ tokens: 50, intervalMs: 0 });
+    const durationMs = quick ? 4000 : 8000;
+    const tokens = await createInterviews(server.port, apiKey, quick ? 1000 : 2000);
+    let next = 0;
+    let answered = 0;
+    let started = 0;
+    let failures = 0;
+    const firstTokens: number[] = [];
+    const begin = performance.now();
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        while (performance.now() - begin < durationMs && next < tokens.length) {
+          const token = tokens[next] as string;
+          next += 1;
+          await streamAnswer(server.port, token, { clientMessageId: messageId(), type: 'start' });
+          started += 1;
+          for (let turn = 0; performance.now() - begin < durationMs; turn += 1) {
+            const timing = await streamAnswer(server.port, token, {
+              clientMessageId: messageId(),
+              type: 'answer',
+              text: answers[turn % answers.length] as string,
+            });
+            if (timing.status !== 200) {
+              failures += 1;
+              break;
+            }
+            answered += 1;
+            firstTokens.push(timing.firstTokenMs);
+            if (timing.ended) break;
+          }
+        }
+      }),
+    );
+    const seconds = (performance.now() - begin) / 1000;
+    return {
+      database: kind,
+      concurrency: 50,
+      'answers/s': Math.round(answered / seconds),
+      'starts/s': Math.round(started / seconds),
+      'TTFT p50 ms': quantile(firstTokens, 0.5).toFixed(1),
+      'TTFT p99 ms': quantile(firstTokens, 0.99).toFixed(1),
+      failures,
+    };
+  } finally {
+    await teardown();
+  }
+}
+
+async function steadyRate(
+  kind: 'pglite' | 'postgres',
+  model: Awaited<ReturnType<typeof startFakeModel>>,
+  rate: number,
+) {
+  const { server, apiKey, teardown } = await setup(kind, model.port);
+  try {
+    await model.control({ tokens: 50, intervalMs: 0 });
+    const durationMs = quick ? 3000 : 6000;
+    const tokens = await createInterviews(server.port, apiKey, 1500);
+    await startAll(server.port, tokens);
+    const idle = [...tokens];
+    const firstTokens: number[] = [];
+    let skipped = 0;
+    let failures = 0;
+    const inFlight: Promise<void>[] = [];
+    const begin = performance.now();
+    for (let index = 0; performance.now() - begin < durationMs; index += 1) {
+      const due = begin + (index * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const token = idle.shift();
+      if (!token) {
+        skipped += 1;
+        continue;
+      }
+      inFlight.push(
+        streamAnswer(server.port, token, {
+          clientMessageId: messageId(),
+          type: 'answer',
+          text: answers[index % 3] as string,
+        }).then((timing) => {
+          if (timing.status === 200 && timing.firstTokenMs >= 0) firstTokens.push(timing.firstTokenMs);
+          else failures += 1;
+          if (!timing.ended && timing.status === 200) idle.push(token);
+        }),
+      );
+    }
+    await Promise.all(inFlight);
+    return {
+      database: kind,
+      'answers/s offered': rate,
+      'answers/s served': Math.round(firstTokens.length / (durationMs / 1000)),
+      'server-added p50 ms': quantile(firstTokens, 0.5).toFixed(2),
+      'server-added p99 ms': quantile(firstTokens, 0.99).toFixed(2),
+      failures: failures + skipped,
+    };
+  } finally {
+    await teardown();
+  }
+}
+
+const model = await startFakeModel();
+try {
+  const kinds: ('pglite' | 'postgres')[] = databaseUrl ? ['postgres', 'pglite'] : ['pglite'];
+  const primary = kinds[0] as 'pglite' | 'postgres';
+  printTable(
+    'Realistic pacing: the model streams 50 tokens 20 ms apart; time to first token at the client',
+    await pacing(primary, model),
+  );
+  const burstRows = [];
+  for (const kind of kinds) burstRows.push(await burst(kind, model));
+  printTable('Burst: 50 concurrent interviews, tokens at once', burstRows);
+  printTable('Server-added time before the first token (the fake model answers at once)', [
+    await steadyRate(primary, model, 300),
+  ]);
+} finally {
+  await model.stop();
+}
