@@ -34,6 +34,8 @@ export interface TestAppOptions {
   /** Reuse a database (a second app instance on the same Postgres). */
   database?: TestDatabase;
   turnLeaseMs?: number;
+  /** Webhook retry delays (short in tests). */
+  webhookRetryScheduleMs?: number[];
 }
 
 /** Test configuration: quiet logs, generous rate limits unless overridden. */
@@ -60,6 +62,7 @@ export async function createTestApp(kind: DatabaseKind, options: TestAppOptions 
     secret: 'test-secret-test-secret-test-secret-0123456789',
     ...(options.model ? { model: options.model } : {}),
     ...(options.turnLeaseMs ? { turnLeaseMs: options.turnLeaseMs } : {}),
+    ...(options.webhookRetryScheduleMs ? { webhookRetryScheduleMs: options.webhookRetryScheduleMs } : {}),
   });
   const app = createApp(services);
 
