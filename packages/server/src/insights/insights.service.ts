@@ -123,8 +123,18 @@ export interface InsightsServiceOptions {
   cacheSize?: number;
   /** How long a cached result may be served. Default 10 minutes; a change to the tenant's data ends it sooner. */
   cacheTtlMs?: number;
+  /**
+   * How often the tenant's insights version is read from the database (changes made by other replicas
+   * or by the report job show up within this time; reviews through this service at once). Default 1 s.
+   */
+  versionCheckMs?: number;
   /** Quotes shown per theme. Default 3. */
   quotesPerTheme?: number;
+  /**
+   * Turns a stored report body into the report (e.g. opens a report sealed at rest). Default: the
+   * stored body as it is.
+   */
+  openReport?: (input: { tenantId: string; interviewId: string; stored: unknown }) => unknown;
   now?: () => number;
 }
 
@@ -263,6 +273,8 @@ export function createInsightsService(options: InsightsServiceOptions) {
     maxAge: options.cacheTtlMs ?? 600_000,
   });
   const latestVersion = new Map<string, string>();
+  const versionCheckedAt = new Map<string, number>();
+  const versionCheckMs = options.versionCheckMs ?? 1000;
   const inFlight = new Map<string, Promise<InsightsResult>>();
   let hits = 0;
   let misses = 0;
@@ -381,18 +393,23 @@ export function createInsightsService(options: InsightsServiceOptions) {
     const themeCounts = entriesOf(counts, 'theme')
       .filter((entry): entry is { key: string; count: number } => entry.key !== null)
       .slice(0, maxThemes);
-    const themes: Theme[] = [];
-    for (const entry of themeCounts) {
-      if (entry.count < minGroupSize) {
-        themes.push({ key: entry.key, suppressed: true, quotes: { suppressed: true } });
-        continue;
-      }
-      let quotes: Theme['quotes'] = { suppressed: true };
-      if (entry.count >= quoteMinGroupSize && total >= quoteMinGroupSize && knownReasons.has(entry.key)) {
-        quotes = await quotesFor(tenant.id, { period, filters, reason: entry.key });
-      }
-      themes.push({ key: entry.key, count: entry.count, share: entry.count / total, quotes });
-    }
+    const quoted = themeCounts
+      .filter(
+        (entry) =>
+          entry.count >= quoteMinGroupSize && total >= quoteMinGroupSize && knownReasons.has(entry.key),
+      )
+      .map((entry) => entry.key);
+    const quotes = await quotesFor(tenant.id, { period, filters, reasons: quoted });
+    const themes: Theme[] = themeCounts.map((entry) =>
+      entry.count < minGroupSize
+        ? { key: entry.key, suppressed: true as const, quotes: { suppressed: true as const } }
+        : {
+            key: entry.key,
+            count: entry.count,
+            share: entry.count / total,
+            quotes: quotes.get(entry.key) ?? { suppressed: true as const },
+          },
+    );
 
     return {
       ...base,
@@ -420,34 +437,42 @@ export function createInsightsService(options: InsightsServiceOptions) {
     };
   }
 
+  /** Up to `quotesPerTheme` redacted quotes per reason, one per interview, from the view's reports. */
   async function quotesFor(
     tenantId: string,
-    query: { period: string; filters: CubeFilters; reason: string },
-  ): Promise<string[]> {
+    query: { period: string; filters: CubeFilters; reasons: readonly string[] },
+  ): Promise<Map<string, string[]>> {
+    const result = new Map<string, string[]>();
+    if (query.reasons.length === 0) return result;
     const sources = await withTenant(database, tenantId, (db) =>
       readQuoteSources(db, tenantId, { ...query, limit: quotesPerTheme * 4 }),
     );
-    const quotes: string[] = [];
     const seen = new Set<string>();
     for (const source of sources) {
+      const quotes = result.get(source.reason) ?? [];
+      result.set(source.reason, quotes);
+      if (quotes.length >= quotesPerTheme) continue;
       const redactor = createRedactor({ names: source.names });
+      const report = options.openReport
+        ? await options.openReport({ tenantId, interviewId: source.interviewId, stored: source.report })
+        : source.report;
       // One quote per interview, so no single person speaks for a theme.
-      for (const raw of evidenceFor(source.report, query.reason)) {
+      for (const raw of evidenceFor(report, source.reason)) {
         const quote = cleanQuote(redactor.redact(raw));
         if (!quote || seen.has(quote.toLowerCase())) continue;
         seen.add(quote.toLowerCase());
         quotes.push(quote);
         break;
       }
-      if (quotes.length >= quotesPerTheme) break;
     }
-    return quotes;
+    return result;
   }
 
   return {
     /**
-     * The aggregates of one view. Cached per tenant, query and thresholds; each call reads the tenant's
-     * insights version (one indexed row), so a report landing or a review on any replica ends the entry.
+     * The aggregates of one view. Cached per tenant, query and thresholds; the tenant's insights version
+     * (one indexed row) is read at most once per `versionCheckMs`, so a report landing or a review on any
+     * replica ends the entry within that time.
      */
     async insights(tenant: Tenant, query: InsightsQuery): Promise<InsightsResult> {
       if (!periodKind(query.period)) {
@@ -458,10 +483,14 @@ export function createInsightsService(options: InsightsServiceOptions) {
         });
       }
       const thresholds = thresholdsOf(tenant);
-      const version = await withTenant(database, tenant.id, (db) => readInsightsVersion(db, tenant.id));
-      if (latestVersion.get(tenant.id) !== version) {
-        forgetTenant(tenant.id);
-        latestVersion.set(tenant.id, version);
+      let version = latestVersion.get(tenant.id);
+      const checkedAt = versionCheckedAt.get(tenant.id);
+      if (version === undefined || checkedAt === undefined || now() - checkedAt >= versionCheckMs) {
+        const current = await withTenant(database, tenant.id, (db) => readInsightsVersion(db, tenant.id));
+        versionCheckedAt.set(tenant.id, now());
+        if (version !== current) forgetTenant(tenant.id);
+        latestVersion.set(tenant.id, current);
+        version = current;
       }
       const filters = Object.fromEntries(
         filterDimensions
@@ -496,6 +525,7 @@ export function createInsightsService(options: InsightsServiceOptions) {
     invalidate(tenantId: string): void {
       forgetTenant(tenantId);
       latestVersion.delete(tenantId);
+      versionCheckedAt.delete(tenantId);
     },
 
     /** The aggregates of one view as CSV (withheld cells say so; never a zero). */
@@ -586,7 +616,7 @@ export function createInsightsService(options: InsightsServiceOptions) {
         const after = await readReviewState(db, tenant.id, interviewId);
         return reviewView(after ?? before);
       });
-      forgetTenant(tenant.id);
+      this.invalidate(tenant.id);
       return result;
     },
 

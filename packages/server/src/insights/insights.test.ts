@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../db/scope.ts';
 import { createTestApp, type TestApp, type TestTenant } from '../testing/test-app.ts';
 import { testDatabaseKinds } from '../testing/test-database.ts';
-import { readInsightsVersion, readRollups, readViewCounts } from './insights.repository.ts';
+import { readCubeRows, readInsightsVersion, readRollups, readViewCounts } from './insights.repository.ts';
 import type { InsightsResult } from './insights.service.ts';
 import { type SeedInterview, seedCompletedInterviews } from './seed.ts';
 
 const repeat = (count: number, input: SeedInterview): SeedInterview[] =>
   Array.from({ length: count }, () => ({ ...input }));
+/** Data changed behind the service's back: its version check runs at most once a second. */
+const versionCheckPassed = () => new Promise((resolve) => setTimeout(resolve, 1100));
 
 describe.each(testDatabaseKinds)('insights on %s', (kind) => {
   let fixture: TestApp;
@@ -126,7 +128,7 @@ describe.each(testDatabaseKinds)('insights on %s', (kind) => {
       b.id,
       repeat(7, { endedOn: '2025-02-01', department: 'Secret Lab', primaryReason: 'job-security' }),
     );
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await fixture?.destroy();
@@ -400,6 +402,8 @@ describe.each(testDatabaseKinds)('insights on %s', (kind) => {
     expect(await withTenant(fixture.services.database, a.id, (db) => readInsightsVersion(db, a.id))).not.toBe(
       version,
     );
+    expect((await insights(a, '?period=2025')).generatedAt).toBe(first.generatedAt);
+    await versionCheckPassed();
     const third = await insights(a, '?period=2025');
     expect(
       third.view.state === 'shown' &&
@@ -426,6 +430,28 @@ describe.each(testDatabaseKinds)('insights on %s', (kind) => {
       expect(summed).toEqual(fromFacts.counts);
       expect(interviews).toBe(fromFacts.interviews);
     }
+    const cube = await withTenant(fixture.services.database, a.id, (db) => readCubeRows(db, a.id));
+    const grouped = await withTenant(fixture.services.database, a.id, async (db) => {
+      const { rows } = await sql<{
+        month: string;
+        department: string | null;
+        location: string | null;
+        level: string | null;
+        count: number;
+      }>`
+        select to_char(month, 'YYYY-MM') as month, department, location, level, count(*)::int as count
+        from insight_facts where tenant_id = ${a.id} group by 1, 2, 3, 4`.execute(db);
+      return rows;
+    });
+    const key = (row: {
+      month: string;
+      department: string | null;
+      location: string | null;
+      level: string | null;
+    }) => JSON.stringify([row.month, row.department, row.location, row.level]);
+    expect(new Map(cube.map((row) => [key(row), row.count]))).toEqual(
+      new Map(grouped.map((row) => [key(row), row.count])),
+    );
   });
 
   it('should drop erased interviews from the aggregates', async () => {
@@ -438,11 +464,12 @@ describe.each(testDatabaseKinds)('insights on %s', (kind) => {
         .where('id', '=', ids.b?.[0] as string)
         .execute(),
     );
+    await versionCheckPassed();
     const after = await insights(b);
     expect(after.view).toEqual({ state: 'shown', interviews: 6 });
   });
 
-  it('should hide facts, rollups and signals when no tenant is set (row-level security)', async () => {
+  it('should hide facts, rollups, cube, versions, signals and reviews from another tenant (row-level security) (row-level security)', async () => {
     const { handle } = fixture.database;
     const counts = await withTenant(handle, '00000000-0000-4000-8000-000000000000', async (db) => {
       const { rows } = await sql<{ n: number }>`
@@ -465,6 +492,7 @@ describe.each(testDatabaseKinds)('insights on %s', (kind) => {
         primaryReason: 'other',
       }),
     );
+    await versionCheckPassed();
     const list = await get('/v1/admin/insights/interviews.csv', b.adminToken);
     expect(list.status).toBe(200);
     const listText = list.body as string;
