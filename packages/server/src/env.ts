@@ -61,6 +61,7 @@ export const environmentSchema = z.object({
   EXITBOT_ADMIN_TOKEN_TTL_HOURS: positiveInt(24 * 30).default(12),
   EXITBOT_JOB_POLL_MS: positiveInt(60_000).default(1000),
   EXITBOT_SHUTDOWN_TIMEOUT_MS: positiveInt(600_000).default(10_000),
+  EXITBOT_TURN_LEASE_MS: positiveInt(3_600_000).default(120_000),
   EXITBOT_WIDGET_DIR: z.string().min(1).optional(),
   EXITBOT_SSE_FLUSH_MS: z.coerce.number().int().min(0).max(1000).default(30),
   EXITBOT_MASTER_KEY: masterKeySchema.optional(),
@@ -115,6 +116,11 @@ export interface Config {
   adminTokenTtlHours: number;
   jobPollMs: number;
   shutdownTimeoutMs: number;
+  /**
+   * How long a turn holds its interview before another request (or replica) may take it over. After a
+   * crash, a re-sent answer waits at most this long for its reply; keep it above the slowest model turn.
+   */
+  turnLeaseMs: number;
   /** Folder with the widget build (`manifest.json` and hashed bundles). */
   widgetDir: string;
   /** Streamed question text is written at most this often (ms) after the first piece. */
@@ -182,6 +188,7 @@ export function loadConfig(
     adminTokenTtlHours: env.EXITBOT_ADMIN_TOKEN_TTL_HOURS,
     jobPollMs: env.EXITBOT_JOB_POLL_MS,
     shutdownTimeoutMs: env.EXITBOT_SHUTDOWN_TIMEOUT_MS,
+    turnLeaseMs: env.EXITBOT_TURN_LEASE_MS,
     sseFlushMs: env.EXITBOT_SSE_FLUSH_MS,
     masterKey: env.EXITBOT_MASTER_KEY,
     previousMasterKey: env.EXITBOT_MASTER_KEY_PREVIOUS,

@@ -45,7 +45,7 @@ export interface CreateServicesOptions {
   model?: ChatModel;
   /** Overrides the clock (tests). */
   now?: () => number;
-  /** Turn lease (tests shorten it). */
+  /** Turn lease; default `config.turnLeaseMs` (tests shorten it). */
   turnLeaseMs?: number;
   /** Webhook retry delays (tests shorten them). */
   webhookRetryScheduleMs?: number[];
@@ -110,7 +110,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     logger,
     encryption,
     onInterviewEnded: () => jobs.kick(),
-    ...(options.turnLeaseMs ? { turnLeaseMs: options.turnLeaseMs } : {}),
+    turnLeaseMs: options.turnLeaseMs ?? config.turnLeaseMs,
     ...(now ? { now } : {}),
   });
   return {
