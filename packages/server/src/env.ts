@@ -60,6 +60,7 @@ export const environmentSchema = z.object({
   EXITBOT_INTERVIEW_TTL_DAYS: positiveInt(365).default(30),
   EXITBOT_ADMIN_TOKEN_TTL_HOURS: positiveInt(24 * 30).default(12),
   EXITBOT_JOB_POLL_MS: positiveInt(60_000).default(1000),
+  EXITBOT_JOB_LEASE_MS: positiveInt(3_600_000).default(300_000),
   EXITBOT_SHUTDOWN_TIMEOUT_MS: positiveInt(600_000).default(10_000),
   EXITBOT_TURN_LEASE_MS: positiveInt(3_600_000).default(120_000),
   EXITBOT_WIDGET_DIR: z.string().min(1).optional(),
@@ -115,6 +116,8 @@ export interface Config {
   interviewTtlDays: number;
   adminTokenTtlHours: number;
   jobPollMs: number;
+  /** How long a claimed job is hidden from other runners; a job whose runner died is retried after it. */
+  jobLeaseMs: number;
   shutdownTimeoutMs: number;
   /**
    * How long a turn holds its interview before another request (or replica) may take it over. After a
@@ -187,6 +190,7 @@ export function loadConfig(
     interviewTtlDays: env.EXITBOT_INTERVIEW_TTL_DAYS,
     adminTokenTtlHours: env.EXITBOT_ADMIN_TOKEN_TTL_HOURS,
     jobPollMs: env.EXITBOT_JOB_POLL_MS,
+    jobLeaseMs: env.EXITBOT_JOB_LEASE_MS,
     shutdownTimeoutMs: env.EXITBOT_SHUTDOWN_TIMEOUT_MS,
     turnLeaseMs: env.EXITBOT_TURN_LEASE_MS,
     sseFlushMs: env.EXITBOT_SSE_FLUSH_MS,

@@ -91,6 +91,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     database,
     logger,
     pollMs: config.jobPollMs,
+    leaseMs: config.jobLeaseMs,
     handlers: {
       ...privacy.jobHandlers,
       [reportJobTopic]: createReportJobHandler({
