@@ -2,7 +2,7 @@
 // department, location and level filters) is one cell of it. Suppression is decided for the cube as a
 // whole, level by level from the coarsest, so a cell is shown or withheld the same way in every view
 // that contains it: filtering to a withheld cell can never reveal what a breakdown withheld.
-import { type Line, suppressLines } from './suppression.ts';
+import { type Line, suppressLinesInto } from './suppression.ts';
 
 /** The attributes the dashboard filters by. */
 export const filterDimensions = ['department', 'location', 'level'] as const;
@@ -85,25 +85,17 @@ interface Level {
 
 const levelId = (level: Level) => `${level.mask}:${level.kind}`;
 
-/** One cell: a period and, per dimension, a value, null (not recorded) or 0 (all). */
+/** One cell: a period and, per dimension, an interned value id (0 = all). */
 interface Cell {
   key: string;
   period: string;
-  values: ReadonlyArray<string | null | 0>;
+  ids: readonly number[];
   level: Level;
 }
 
-/** Unambiguous cell key: 0 (all) and "0" (a department called 0) serialise differently. */
-function cellKey(period: string, values: ReadonlyArray<string | null | 0>): string {
-  return JSON.stringify([period, ...values]);
-}
-
-/** The key of a view's cell. */
-export function viewKey(period: string, filters: CubeFilters): string {
-  return cellKey(
-    period,
-    filterDimensions.map((dimension) => (dimension in filters ? (filters[dimension] ?? null) : 0)),
-  );
+/** Cell key from the period and interned value ids (ids are integers, so the key is unambiguous). */
+function cellKey(period: string, ids: readonly number[]): string {
+  return `${period}|${ids[0]}|${ids[1]}|${ids[2]}`;
 }
 
 /** The levels a view needs, with every coarser level they depend on, coarsest first. */
@@ -189,42 +181,81 @@ export function analyzeCube(options: AnalyzeCubeOptions): CubeAnalysis {
   const sourceFor = (mask: Mask) => sources.find((source) => (source.mask & mask) === mask);
   if (!sourceFor(viewMask)) throw new RangeError('no source is grouped by every filtered dimension');
 
+  // Values are interned per dimension (id 0 = all; null, "not recorded", gets an id like any value).
+  const interned = filterDimensions.map(() => new Map<string | null, number>());
+  const valuesById = filterDimensions.map(() => [null] as Array<string | null>);
+  const idOf = (index: number, value: string | null): number => {
+    const map = interned[index] as Map<string | null, number>;
+    let id = map.get(value);
+    if (id === undefined) {
+      id = map.size + 1;
+      map.set(value, id);
+      (valuesById[index] as Array<string | null>).push(value);
+    }
+    return id;
+  };
+  type PreparedRow = { periods: Record<TimeKind, string>; ids: number[]; count: number };
+  const prepared = new Map<readonly CubeRow[], PreparedRow[]>();
+  const rowsOf = (rows: readonly CubeRow[]): PreparedRow[] => {
+    let list = prepared.get(rows);
+    if (!list) {
+      list = rows
+        .filter((row) => row.count > 0)
+        .map((row) => ({
+          periods: {
+            all: 'all',
+            year: periodOf(row.month, 'year'),
+            quarter: periodOf(row.month, 'quarter'),
+            month: row.month,
+          },
+          ids: filterDimensions.map((dimension, index) =>
+            dimension in row ? idOf(index, row[dimension] ?? null) : 0,
+          ),
+          count: row.count,
+        }));
+      prepared.set(rows, list);
+    }
+    return list;
+  };
+
   const levels = levelsFor(viewMask, kind).filter((level) => sourceFor(level.mask) !== undefined);
   const counts = new Map<string, number>();
   const cellsByLevel = new Map<string, Map<string, Cell>>();
   for (const level of levels) {
     const cells = new Map<string, Cell>();
     cellsByLevel.set(levelId(level), cells);
-    for (const row of sourceFor(level.mask)?.rows ?? []) {
-      if (row.count <= 0) continue;
-      const cellPeriod = periodOf(row.month, level.kind);
-      const values = filterDimensions.map((dimension) =>
-        inMask(level.mask, dimension) ? (row[dimension] ?? null) : (0 as const),
-      );
-      const key = cellKey(cellPeriod, values);
-      counts.set(key, (counts.get(key) ?? 0) + row.count);
-      if (!cells.has(key)) cells.set(key, { key, period: cellPeriod, values, level });
+    const masked = filterDimensions.map((dimension) => inMask(level.mask, dimension));
+    for (const row of rowsOf((sourceFor(level.mask) as { rows: readonly CubeRow[] }).rows)) {
+      const cellPeriod = row.periods[level.kind];
+      const ids = row.ids.map((id, index) => (masked[index] ? id : 0));
+      const key = cellKey(cellPeriod, ids);
+      const previous = counts.get(key);
+      counts.set(key, (previous ?? 0) + row.count);
+      if (previous === undefined) cells.set(key, { key, period: cellPeriod, ids, level });
     }
   }
 
-  let suppressed = new Set<string>();
+  const suppressed = new Set<string>();
   for (const level of levels) {
     const cells = cellsByLevel.get(levelId(level)) as Map<string, Cell>;
-    suppressed = suppressLines({ counts, lines: linesOf(cells.values()), minGroupSize, suppressed });
+    suppressLinesInto(suppressed, { counts, lines: linesOf(cells.values()), minGroupSize });
   }
 
   const cellOf = (key: string): CubeCell => {
     const count = counts.get(key) ?? 0;
     return { count, suppressed: count > 0 && (count < minGroupSize || suppressed.has(key)) };
   };
-  const viewValues = filterDimensions.map((dimension) =>
-    dimension in filters ? (filters[dimension] ?? null) : (0 as const),
+  // A filter value the data has never seen gets id -1: its view is empty.
+  const viewIds = filterDimensions.map((dimension, index) =>
+    dimension in filters
+      ? ((interned[index] as Map<string | null, number>).get(filters[dimension] ?? null) ?? -1)
+      : 0,
   );
-  const matchesView = (cell: Cell, except?: FilterDimension) =>
+  const matchesView = (cell: Cell) =>
     filterDimensions.every(
-      (dimension, index) =>
-        dimension === except || !inMask(viewMask, dimension) || cell.values[index] === viewValues[index],
+      (dimension, index) => !inMask(viewMask, dimension) || cell.ids[index] === viewIds[index],
     );
+  const dimensionValue = (index: number, id: number) => (valuesById[index] as Array<string | null>)[id] ?? null;
 
   const breakdowns: Partial<Record<FilterDimension, CubeBreakdownEntry[]>> = {};
   for (const dimension of filterDimensions) {
@@ -233,7 +264,7 @@ export function analyzeCube(options: AnalyzeCubeOptions): CubeAnalysis {
     const index = filterDimensions.indexOf(dimension);
     breakdowns[dimension] = [...cells.values()]
       .filter((cell) => cell.period === period && matchesView(cell))
-      .map((cell) => ({ value: cell.values[index] as string | null, ...cellOf(cell.key) }))
+      .map((cell) => ({ value: dimensionValue(index, cell.ids[index] as number), ...cellOf(cell.key) }))
       .sort((a, b) => b.count - a.count || String(a.value).localeCompare(String(b.value)));
   }
 
@@ -245,7 +276,8 @@ export function analyzeCube(options: AnalyzeCubeOptions): CubeAnalysis {
           .map((cell) => ({ month: cell.period, ...cellOf(cell.key) }))
           .sort((a, b) => a.month.localeCompare(b.month));
 
-  return { view: cellOf(viewKey(period, filters)), breakdowns, trend, suppressedKeys: suppressed };
+  const view = viewIds.includes(-1) ? { count: 0, suppressed: false } : cellOf(cellKey(period, viewIds));
+  return { view, breakdowns, trend, suppressedKeys: suppressed };
 }
 
 /** The lines whose members are the given cells (all of one level), grouped by their total. */
@@ -258,14 +290,14 @@ function linesOf(cells: Iterable<Cell>): Line[] {
     else lines.set(id, { total, members: [member] });
   };
   for (const cell of cells) {
-    filterDimensions.forEach((dimension, index) => {
-      if (!inMask(cell.level.mask, dimension)) return;
-      const values = cell.values.map((value, position) => (position === index ? (0 as const) : value));
-      add(cellKey(cell.period, values), `d${index}`, cell.key);
-    });
+    for (let index = 0; index < cell.ids.length; index += 1) {
+      if (cell.ids[index] === 0) continue;
+      const ids = cell.ids.map((id, position) => (position === index ? 0 : id));
+      add(cellKey(cell.period, ids), `d${index}`, cell.key);
+    }
     const month = cell.level.kind === 'month' ? cell.period : firstMonthOf(cell.period);
     for (const parent of timeParents[cell.level.kind]) {
-      add(cellKey(periodOf(month, parent), cell.values), `t${cell.level.kind}`, cell.key);
+      add(cellKey(periodOf(month, parent), cell.ids), `t${cell.level.kind}`, cell.key);
     }
   }
   return [...lines.values()];

@@ -8,9 +8,11 @@ import {
   reasonIds,
   reasonTaxonomy,
 } from '@exitbot/sdk';
+import type { Kysely } from 'kysely';
 import QuickLRU from 'quick-lru';
 import { recordAudit } from '../audit/audit.repository.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
+import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/scope.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { Tenant } from '../tenants/tenant.service.ts';
@@ -290,18 +292,27 @@ export function createInsightsService(options: InsightsServiceOptions) {
     query: InsightsQuery,
     thresholds: AnonymityThresholds,
   ): Promise<InsightsResult> {
+    // One transaction for every read of the view (fewer round trips, one consistent tenant scope).
+    return withTenant(database, tenant.id, (db) => computeIn(db, tenant, query, thresholds));
+  }
+
+  async function computeIn(
+    db: Kysely<Database>,
+    tenant: Tenant,
+    query: InsightsQuery,
+    thresholds: AnonymityThresholds,
+  ): Promise<InsightsResult> {
     const { period, filters } = query;
     const { minGroupSize, quoteMinGroupSize } = thresholds;
     const filtered = filterDimensions.some((dimension) => dimension in filters);
-    const data = await withTenant(database, tenant.id, async (db) => {
-      const rollups = await readRollups(db, tenant.id);
-      if (!filtered) return { rollups, sources: rollupSources(rollups), view: sumRollups(rollups, period) };
-      const [cubeRows, view] = await Promise.all([
-        readCubeRows(db, tenant.id),
-        readViewCounts(db, tenant.id, period, filters),
-      ]);
-      return { rollups, sources: [{ groupedBy: filterDimensions, rows: cubeRows }], view };
-    });
+    const rollups = await readRollups(db, tenant.id);
+    const data = filtered
+      ? {
+          rollups,
+          sources: [{ groupedBy: filterDimensions, rows: await readCubeRows(db, tenant.id) }],
+          view: await readViewCounts(db, tenant.id, period, filters),
+        }
+      : { rollups, sources: rollupSources(rollups), view: sumRollups(rollups, period) };
 
     const options: InsightsResult['options'] = {
       periods: periodsOf(data.rollups.map((row) => row.month)),
@@ -399,7 +410,7 @@ export function createInsightsService(options: InsightsServiceOptions) {
           entry.count >= quoteMinGroupSize && total >= quoteMinGroupSize && knownReasons.has(entry.key),
       )
       .map((entry) => entry.key);
-    const quotes = await quotesFor(tenant.id, { period, filters, reasons: quoted });
+    const quotes = await quotesFor(db, tenant.id, { period, filters, reasons: quoted });
     const themes: Theme[] = themeCounts.map((entry) =>
       entry.count < minGroupSize
         ? { key: entry.key, suppressed: true as const, quotes: { suppressed: true as const } }
@@ -439,14 +450,13 @@ export function createInsightsService(options: InsightsServiceOptions) {
 
   /** Up to `quotesPerTheme` redacted quotes per reason, one per interview, from the view's reports. */
   async function quotesFor(
+    db: Kysely<Database>,
     tenantId: string,
     query: { period: string; filters: CubeFilters; reasons: readonly string[] },
   ): Promise<Map<string, string[]>> {
     const result = new Map<string, string[]>();
     if (query.reasons.length === 0) return result;
-    const sources = await withTenant(database, tenantId, (db) =>
-      readQuoteSources(db, tenantId, { ...query, limit: quotesPerTheme * 4 }),
-    );
+    const sources = await readQuoteSources(db, tenantId, { ...query, limit: quotesPerTheme * 4 });
     const seen = new Set<string>();
     for (const source of sources) {
       const quotes = result.get(source.reason) ?? [];

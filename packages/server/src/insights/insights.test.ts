@@ -445,10 +445,10 @@ describe.each(testDatabaseKinds)('insights on %s', (kind) => {
     });
     const key = (row: {
       month: string;
-      department: string | null;
-      location: string | null;
-      level: string | null;
-    }) => JSON.stringify([row.month, row.department, row.location, row.level]);
+      department?: string | null;
+      location?: string | null;
+      level?: string | null;
+    }) => JSON.stringify([row.month, row.department ?? null, row.location ?? null, row.level ?? null]);
     expect(new Map(cube.map((row) => [key(row), row.count]))).toEqual(
       new Map(grouped.map((row) => [key(row), row.count])),
     );

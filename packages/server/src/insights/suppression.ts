@@ -81,8 +81,17 @@ export interface SuppressLinesOptions {
  * hold. Deterministic for the same input order.
  */
 export function suppressLines(options: SuppressLinesOptions): Set<string> {
-  const { counts, lines, minGroupSize } = options;
   const suppressed = new Set(options.suppressed ?? []);
+  suppressLinesInto(suppressed, options);
+  return suppressed;
+}
+
+/** `suppressLines()` that adds to `suppressed` in place (the cube calls it once per level). */
+export function suppressLinesInto(
+  suppressed: Set<string>,
+  options: Omit<SuppressLinesOptions, 'suppressed'>,
+): void {
+  const { counts, lines, minGroupSize } = options;
   const countOf = (cell: string) => counts.get(cell) ?? 0;
 
   for (const line of lines) {
@@ -103,8 +112,9 @@ export function suppressLines(options: SuppressLinesOptions): Set<string> {
 
   const queue: number[] = lines.map((_, index) => index);
   const queued = new Set(queue);
-  while (queue.length > 0) {
-    const index = queue.shift() as number;
+  // A read pointer instead of shift(): shift is O(n) and a large cube queues many lines.
+  for (let head = 0; head < queue.length; head += 1) {
+    const index = queue[head] as number;
     queued.delete(index);
     const line = lines[index] as Line;
     for (;;) {
@@ -119,7 +129,6 @@ export function suppressLines(options: SuppressLinesOptions): Set<string> {
       }
     }
   }
-  return suppressed;
 }
 
 /** The member a line still needs suppressed, or undefined when the line is safe. */
