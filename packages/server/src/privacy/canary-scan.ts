@@ -50,7 +50,7 @@ function contextOf(table: string, column: string, row: Row, path: string): strin
 function sealedStrings(value: unknown, path: string, found: Array<{ path: string; value: string }>): void {
   if (isSealed(value)) found.push({ path, value });
   else if (Array.isArray(value))
-    value.forEach((item, index) => sealedStrings(item, `${path}[${index}]`, found));
+    for (const [index, item] of value.entries()) sealedStrings(item, `${path}[${index}]`, found);
   else if (value && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value))
       sealedStrings(inner, path ? `${path}.${key}` : key, found);
