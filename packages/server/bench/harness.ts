@@ -213,7 +213,23 @@ export interface StreamTiming {
 }
 
 /** Posts a message with `Accept: text/event-stream` and times the first delta and the end. */
-export function streamAnswer(
+export async function streamAnswer(
+  port: number,
+  token: string,
+  body: Record<string, unknown>,
+  onFirstToken?: () => void,
+): Promise<StreamTiming> {
+  // A keep-alive socket the server closed while idle fails on reuse; the message is idempotent, so resend it.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await streamAnswerOnce(port, token, body, onFirstToken);
+    } catch (error) {
+      if (attempt >= 3 || (error as NodeJS.ErrnoException).code !== 'ECONNRESET') throw error;
+    }
+  }
+}
+
+function streamAnswerOnce(
   port: number,
   token: string,
   body: Record<string, unknown>,

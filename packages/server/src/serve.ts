@@ -34,7 +34,21 @@ export async function startServer(options: {
   // The demo is seeded after listen (the start is not held up); /demo waits for it.
   if (config.demo) services.demoTenantId = demoTenantId;
   const app = createApp(services);
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  let draining = false;
+  // Once shutdown starts, requests on kept-alive connections get 503 and the connection closes.
+  const fetchOrDrain = (request: Request, env: unknown) =>
+    draining
+      ? new Response(
+          JSON.stringify({
+            error: { code: 'service-unavailable', message: 'The server is restarting; retry', details: null },
+          }),
+          {
+            status: 503,
+            headers: { 'Content-Type': 'application/json', Connection: 'close', 'Retry-After': '1' },
+          },
+        )
+      : app.fetch(request, env as never);
+  const server = serve({ fetch: fetchOrDrain, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -77,6 +91,7 @@ export async function startServer(options: {
     close() {
       closing ??= (async () => {
         logger.info('shutting down', { runningTurns: services.turns.runningTurns });
+        draining = true;
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         if ('closeIdleConnections' in server) server.closeIdleConnections();
         const drained = await services.turns.drain(config.shutdownTimeoutMs);
