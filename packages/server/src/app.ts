@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
+import { openReport } from './crypto/report-sealing.ts';
 import { ApiError } from './errors.ts';
 import type { AppEnv } from './http/context.ts';
 import { payloadTooLarge } from './http/limits.ts';
@@ -93,7 +94,12 @@ export function createApp(services: Services) {
   app.route('/v1/hris', hrisRoutes(services));
   app.route('/v1/webhooks', webhookRoutes(services));
   app.route('/v1/privacy', privacyRoutes(services));
-  const insights = createInsightsService({ database: services.database });
+  const insights = createInsightsService({
+    database: services.database,
+    // Quotes come from reports sealed at rest: opened with the tenant's key, only for what is shown.
+    openReport: async ({ tenantId, interviewId, stored }) =>
+      openReport(await services.encryption.forTenant(tenantId), interviewId, stored),
+  });
   // An erasure drops the tenant's cached insights on every replica.
   services.cachePurger.register({ deleteTenant: (tenantId) => insights.invalidate(tenantId) });
   app.route('/v1/admin', insightsRoutes(services, insights));

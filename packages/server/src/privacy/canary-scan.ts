@@ -5,10 +5,11 @@ import { type Kysely, sql } from 'kysely';
 import type { Encryption } from '../crypto/encryption.ts';
 import { encryptionContexts, isSealed } from '../crypto/encryption.ts';
 import { reportContext } from '../crypto/report-sealing.ts';
+import type { Database } from '../db/database.ts';
 import { messagePersonalContext } from '../webhooks/webhook-events.ts';
 
 /** Tables of the application schema (migration bookkeeping excluded). */
-export async function applicationTables(db: Kysely<unknown>): Promise<string[]> {
+export async function applicationTables(db: Kysely<Database>): Promise<string[]> {
   const result = await sql<{ table_name: string }>`
     select table_name from information_schema.tables
     where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like 'kysely\\_%'
@@ -17,7 +18,7 @@ export async function applicationTables(db: Kysely<unknown>): Promise<string[]> 
 }
 
 /** Tables where some column, cast to text, contains `needle` (read as the connecting superuser, past RLS). */
-export async function rawScan(db: Kysely<unknown>, needle: string): Promise<string[]> {
+export async function rawScan(db: Kysely<Database>, needle: string): Promise<string[]> {
   const hits: string[] = [];
   for (const table of await applicationTables(db)) {
     const result = await sql<{ count: string | number }>`
@@ -59,7 +60,7 @@ function sealedStrings(value: unknown, path: string, found: Array<{ path: string
 
 /** Opens every sealed value in the database; returns where the decrypted text contains `needle`. */
 export async function decryptedScan(
-  db: Kysely<unknown>,
+  db: Kysely<Database>,
   encryption: Encryption,
   needle: string,
 ): Promise<string[]> {

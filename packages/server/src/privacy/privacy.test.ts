@@ -71,8 +71,11 @@ describe.each(testDatabaseKinds)('privacy operations on %s', (kind) => {
     await postMessage(fixture.app, token, { clientMessageId: messageId(), type: 'finish' });
     await eventually(
       async () =>
-        (await call(`/v1/interviews/${id}`, { tenant, as: 'apiKey' }).then((r) => r.json())).report
-          ?.status === 'ready',
+        (
+          (await (await call(`/v1/interviews/${id}`, { tenant, as: 'apiKey' })).json()) as {
+            report: { status: string };
+          }
+        ).report.status === 'ready',
       { tick: runJobs },
     );
     await eventually(
@@ -349,6 +352,26 @@ describe.each(testDatabaseKinds)('privacy operations on %s', (kind) => {
     expect(next.entries).toHaveLength(2);
     expect(next.entries.map((entry) => entry.id)).not.toContain((page.entries[0] as { id: string }).id);
   });
+
+  it.runIf(kind === 'pglite')(
+    'should show insight quotes from reports sealed at rest (opened only for what is shown)',
+    async () => {
+      const canary = `CANARY-${randomUUID()}`;
+      for (let index = 0; index < 10; index += 1)
+        await interviewWith(canary, `E-quote-${index}`, fixture.tenantB);
+      const response = await call('/v1/admin/insights', { tenant: fixture.tenantB });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as {
+        themes?: Array<{ key: string; quotes: string[] | { suppressed: true } }>;
+      };
+      const quotes = (body.themes ?? []).flatMap((theme) =>
+        Array.isArray(theme.quotes) ? theme.quotes : [],
+      );
+      expect(quotes.some((quote) => quote.includes(canary))).toBe(true);
+      expect(await rawScan(db(), canary)).toEqual([]);
+    },
+    60_000,
+  );
 
   it('should refuse UPDATE, DELETE and TRUNCATE of the audit log, for the app role and for the owner alike', async () => {
     const tenantId = fixture.tenantA.id;
