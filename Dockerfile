@@ -2,6 +2,9 @@
 # ExitBot server image: build the widget bundles with pnpm, run the server on a slim Node 24 image
 # as a non-root user with production dependencies only. Node 24 runs the TypeScript sources directly
 # (type stripping), so the runtime image keeps the workspace layout: packages/*/src plus widget/dist.
+# Node does not strip types inside node_modules: @exitbot/sdk must stay a workspace link to
+# packages/sdk (pnpm's symlink resolves to the real path), never a copy under node_modules.
+# Checked without Docker by tests/deploy/image.test.ts (it replays these steps and starts the CMD).
 
 ARG NODE_VERSION=24
 ARG PNPM_VERSION=10.34.8
@@ -29,12 +32,15 @@ RUN --mount=type=cache,id=pnpm,target=/pnpm/store \
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 EXITBOT_DATA_DIR=/data
 WORKDIR /app
-COPY --from=prod-deps --chown=node:node /app ./
-COPY --chown=node:node packages/sdk/src packages/sdk/src
-COPY --chown=node:node packages/server/src packages/server/src
-COPY --from=build --chown=node:node /app/packages/widget/dist packages/widget/dist
-COPY --from=build --chown=node:node /app/packages/widget/package.json packages/widget/package.json
-RUN mkdir -p /data && chown node:node /data
+# Code and dependencies stay owned by root (read-only for the server); only /data is writable.
+COPY --from=prod-deps /app ./
+COPY packages/sdk/src packages/sdk/src
+COPY packages/server/src packages/server/src
+COPY --from=build /app/packages/widget/dist packages/widget/dist
+# `exitbot <command>` on the PATH (docker exec ... exitbot tenant create --name Acme); /data for PGlite and keys.
+RUN printf '#!/bin/sh\nexec node /app/packages/server/src/cli.ts "$@"\n' > /usr/local/bin/exitbot \
+  && chmod 755 /usr/local/bin/exitbot \
+  && mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
