@@ -5,14 +5,8 @@
 // scripted text, every answer is stored once with one reply, and the interview completes with a report.
 import { getCircuitBreakerStates } from '@exitbot/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkStoredMessages, fetchTranscripts, type SentMessage } from './support/checks.ts';
-import {
-  createInterview,
-  newMessageId,
-  type PostResult,
-  postMessage,
-  waitForReport,
-} from './support/client.ts';
+import { checkStoredMessages, fetchTranscripts } from './support/checks.ts';
+import { createInterview, newMessageId, postMessage, waitForReport } from './support/client.ts';
 import { type FakeBehavior, type FakeCall, type FakeOpenAI, startFakeOpenAI } from './support/fake-openai.ts';
 import {
   baseDatabaseUrl,
@@ -22,6 +16,7 @@ import {
   type SuiteTenant,
   startInProcessServer,
 } from './support/harness.ts';
+import { type InterviewRun, runInterviewRecorded as runOne } from './support/interview-run.ts';
 import { runScenario } from './support/reliability.ts';
 
 /** Compressed model settings (production defaults in brackets). */
@@ -32,59 +27,6 @@ const modelEnv = {
   EXITBOT_MODEL_BREAKER_THRESHOLD: '3', // [5] failed calls in a row
   EXITBOT_MODEL_BREAKER_RESET_MS: '1500', // [30 000] open breaker waits this long before a trial call
 };
-
-const answers = [
-  'I am leaving because my manager never gave feedback and promotions were frozen.',
-  'Workload was high and we were understaffed most of the year.',
-  'My manager cancelled our one-to-ones constantly.',
-  'No budget for training and no path to senior.',
-  'Pay was about fifteen percent below market.',
-  'The team was great, people helped each other.',
-  'Deployments took a whole day.',
-  'A real promotion would have made me stay.',
-  'I would come back if management changed.',
-  'That is all, thank you.',
-];
-
-interface Run {
-  interviewId: string;
-  results: PostResult[];
-  sent: SentMessage[];
-  questionEnds: { degraded: boolean; at: number }[];
-  ended: boolean;
-}
-
-/** Runs one interview through the real HTTP API, answering until it ends (then `finish`). */
-async function runOne(
-  server: InProcessServer,
-  tenant: SuiteTenant,
-  options: { pauseMs?: number; maxAnswers?: number } = {},
-): Promise<Run> {
-  const { id, token } = await createInterview(server.url, tenant.apiKey);
-  const run: Run = { interviewId: id, results: [], sent: [], questionEnds: [], ended: false };
-  const post = async (type: string, text?: string) => {
-    const body = { clientMessageId: newMessageId(), type, ...(text ? { text } : {}) };
-    const result = await postMessage(server.url, token, body);
-    run.results.push(result);
-    expect(result.status, JSON.stringify(result.error)).toBe(200);
-    run.sent.push({ interviewId: id, ...body });
-    for (const event of result.events) {
-      if (event.type === 'question-end')
-        run.questionEnds.push({ degraded: event.degraded === true, at: performance.now() });
-      if (event.type === 'interview-end') run.ended = true;
-    }
-    expect(result.events.at(-1)?.type).toBe('reply-stored');
-  };
-  await post('start');
-  for (const text of answers.slice(0, options.maxAnswers ?? answers.length)) {
-    if (run.ended) break;
-    if (options.pauseMs) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
-    await post('answer', text);
-  }
-  if (!run.ended) await post('finish');
-  expect(run.ended).toBe(true);
-  return run;
-}
 
 describe.skipIf(!baseDatabaseUrl)('model faults against the real server', () => {
   let database: ScratchDatabase;
@@ -265,7 +207,7 @@ describe.skipIf(!baseDatabaseUrl)('model faults against the real server', () => 
         },
         async (recorder) => {
           windowStart = performance.now();
-          const runs: Run[] = [];
+          const runs: InterviewRun[] = [];
           while (performance.now() - windowStart < windowMs + 4_000) {
             runs.push(await runOne(server, tenant, { pauseMs: 150, maxAnswers: 6 }));
           }

@@ -3,7 +3,7 @@
 // captured), or the real CLI as a child process that can be killed and restarted.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { ChatModel } from '@exitbot/sdk';
 import {
@@ -224,46 +224,72 @@ export async function createTenant(
 export interface ChildServer {
   url: string;
   process: ChildProcess;
-  /** stdout and stderr of the process. */
+  /** stdout and stderr of the process (JSON log lines). */
   output: LogCapture;
   /** Resolves with the exit code or signal. */
   exited: Promise<number | string>;
   kill(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-/** Starts `node packages/server/src/cli.ts serve` on a free port and waits for its `listening` line. */
+/** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `node packages/server/src/cli.ts serve` on `env.PORT` (a free port when absent) and waits until
+ * `/readyz` answers 200.
+ */
 export async function startChildServer(
   env: Record<string, string>,
   timeoutMs = 30_000,
 ): Promise<ChildServer> {
-  // Without a public URL the server announces http://localhost:<port it got>, which is how we learn the port.
-  const { EXITBOT_PUBLIC_URL: _ignored, ...rest } = env;
+  const port = env.PORT && env.PORT !== '0' ? Number(env.PORT) : await freeLoopbackPort();
+  const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['packages/server/src/cli.ts', 'serve'], {
     cwd: repositoryRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', ...rest },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      EXITBOT_PUBLIC_URL: url,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = new LogCapture();
+  child.stdout.on('data', (data: Buffer) => output.lines.push(data.toString('utf8')));
+  child.stderr.on('data', (data: Buffer) => output.lines.push(data.toString('utf8')));
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.text()}`)), timeoutMs);
-    const onData = (data: Buffer) => {
-      output.lines.push(data.toString('utf8'));
-      const match = /"msg":"listening","url":"([^"]+)"/.exec(output.text());
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1].replace('localhost', '127.0.0.1'));
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}) before listening:\n${output.text()}`));
-    });
+  let exitCode: number | string | undefined;
+  void exited.then((code) => {
+    exitCode = code;
   });
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    if (exitCode !== undefined)
+      throw new Error(`server exited (${exitCode}) before it was ready:\n${output.text()}`);
+    if (performance.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server not ready after ${timeoutMs} ms:\n${output.text()}`);
+    }
+    const ready = await fetch(`${url}/readyz`).then(
+      (response) => response.status === 200,
+      () => false,
+    );
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   return {
     url,
     process: child,
