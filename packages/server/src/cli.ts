@@ -27,6 +27,9 @@ Commands:
   token --tenant <id> --interview <id>
                                 Print a fresh interview token for an existing interview
   seed-demo                     Create the demo tenant (if missing) and a demo interview; print the URLs
+  keys status                   Show which master key wraps the tenants' data keys
+  keys rotate-master            Re-wrap every data key with EXITBOT_MASTER_KEY (the old key in
+                                EXITBOT_MASTER_KEY_PREVIOUS); data is not re-encrypted
 
 Options:
   -h, --help                    Show this help
@@ -198,6 +201,32 @@ async function main(argv: string[]): Promise<void> {
             '',
           ].join('\n'),
         );
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    case 'keys': {
+      if (subcommand !== 'rotate-master' && subcommand !== 'status')
+        fail('usage: exitbot keys status | keys rotate-master');
+      const { openRuntime } = await import('./runtime.ts');
+      const { services, database } = await openRuntime({ config, logger });
+      try {
+        if (subcommand === 'rotate-master') {
+          const result = await services.encryption.rotateMasterKey();
+          process.stdout.write(
+            `Re-wrapped ${result.rewrapped} data key(s) of ${result.tenants} tenant(s) with master key ${services.keyring.currentId}; ${result.alreadyCurrent} already current.\n` +
+              'Every replica can now run with EXITBOT_MASTER_KEY alone; remove EXITBOT_MASTER_KEY_PREVIOUS.\n',
+          );
+        } else {
+          const status = await services.encryption.keyStatus();
+          process.stdout.write(`Current master key: ${status.currentMasterKeyId}\n`);
+          for (const [id, count] of Object.entries(status.byMasterKey)) {
+            process.stdout.write(
+              `  ${id}: ${count} data key(s)${id === status.currentMasterKeyId ? ' (current)' : ' (rotate!)'}\n`,
+            );
+          }
+        }
       } finally {
         await database.close();
       }
