@@ -60,7 +60,7 @@ export async function restartPostgres(): Promise<number> {
   if (!version) throw new Error('no local Postgres cluster to restart');
   const started = performance.now();
   try {
-    await run('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart', '-m', 'fast'], {
+    await run('pg_ctlcluster', ['--skip-systemctl-redirect', '-m', 'fast', version, 'main', 'restart'], {
       timeout: 60_000,
     });
   } finally {
