@@ -21,6 +21,7 @@ import {
   tenantSettingsPatchSchema,
   transcriptSchema,
 } from '../http/schemas.ts';
+import { privacyOperations } from '../privacy/openapi-operations.ts';
 
 type Security = 'interviewToken' | 'apiKey' | 'adminToken' | 'none';
 
@@ -255,6 +256,7 @@ const operations: Operation[] = [
     response: { status: 200 },
     errors: [503],
   },
+  ...privacyOperations,
 ];
 
 const errorDescriptions: Record<number, string> = {
@@ -281,7 +283,11 @@ export function buildOpenApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of operations) {
     const parameters: unknown[] = [];
-    if (operation.path.includes('{id}')) parameters.push(idParameter);
+    for (const [, name] of operation.path.matchAll(/\{(\w+)\}/g)) {
+      parameters.push(
+        name === 'id' ? idParameter : { name, in: 'path', required: true, schema: { type: 'string' } },
+      );
+    }
     if (operation.query) {
       const shape = jsonSchema(operation.query, 'input') as {
         properties?: Record<string, unknown>;
