@@ -57,6 +57,8 @@ async function serveCommand(config: Config, logger: Logger): Promise<void> {
     openDatabase({
       ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
       poolSize: config.poolSize,
+      onConnectionError: (error: Error) =>
+        logger.warn('database connection lost; the pool opens a new one', { error }),
     }),
   );
   database.catch(() => undefined);
