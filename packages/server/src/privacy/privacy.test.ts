@@ -391,5 +391,18 @@ describe.each(testDatabaseKinds)('privacy operations on %s', (kind) => {
       db(),
     );
     expect(Number(remaining.rows[0]?.count)).toBeGreaterThan(0);
+    // Deleting a whole tenant still removes its entries (the cascade passes the trigger).
+    const gone = await fixture.services.tenants.create({ name: 'Leaving customer' });
+    await withTenant(fixture.database.handle, gone.id, async (tx) => {
+      await tx
+        .insertInto('audit_log')
+        .values({ tenant_id: gone.id, actor_type: 'system', action: 'test' })
+        .execute();
+      await tx.deleteFrom('tenants').where('id', '=', gone.id).execute();
+    });
+    const orphaned = await sql<{
+      count: string | number;
+    }>`select count(*) as count from audit_log where tenant_id = ${gone.id}`.execute(db());
+    expect(Number(orphaned.rows[0]?.count)).toBe(0);
   });
 });
