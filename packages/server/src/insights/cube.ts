@@ -255,7 +255,8 @@ export function analyzeCube(options: AnalyzeCubeOptions): CubeAnalysis {
     filterDimensions.every(
       (dimension, index) => !inMask(viewMask, dimension) || cell.ids[index] === viewIds[index],
     );
-  const dimensionValue = (index: number, id: number) => (valuesById[index] as Array<string | null>)[id] ?? null;
+  const dimensionValue = (index: number, id: number) =>
+    (valuesById[index] as Array<string | null>)[id] ?? null;
 
   const breakdowns: Partial<Record<FilterDimension, CubeBreakdownEntry[]>> = {};
   for (const dimension of filterDimensions) {

@@ -32,6 +32,7 @@ import {
   type InterviewListRow,
   insertReview,
   listInterviewsForExport,
+  type QuoteSource,
   type RollupRow,
   readCubeRows,
   readInsightsVersion,
@@ -293,7 +294,21 @@ export function createInsightsService(options: InsightsServiceOptions) {
     thresholds: AnonymityThresholds,
   ): Promise<InsightsResult> {
     // One transaction for every read of the view (fewer round trips, one consistent tenant scope).
-    return withTenant(database, tenant.id, (db) => computeIn(db, tenant, query, thresholds));
+    // Quotes are opened and redacted after it: opening a sealed report reads the tenant's key, which
+    // needs a connection of its own (PGlite has only one).
+    const { result, quoteSources } = await withTenant(database, tenant.id, (db) =>
+      computeIn(db, tenant, query, thresholds),
+    );
+    if (quoteSources.length === 0 || !result.themes) return result;
+    const quotes = await quotesFrom(tenant.id, quoteSources);
+    return {
+      ...result,
+      themes: result.themes.map((theme) =>
+        'count' in theme && quotes.has(theme.key)
+          ? { ...theme, quotes: quotes.get(theme.key) as string[] }
+          : theme,
+      ),
+    };
   }
 
   async function computeIn(
@@ -301,7 +316,7 @@ export function createInsightsService(options: InsightsServiceOptions) {
     tenant: Tenant,
     query: InsightsQuery,
     thresholds: AnonymityThresholds,
-  ): Promise<InsightsResult> {
+  ): Promise<{ result: InsightsResult; quoteSources: QuoteSource[] }> {
     const { period, filters } = query;
     const { minGroupSize, quoteMinGroupSize } = thresholds;
     const filtered = filterDimensions.some((dimension) => dimension in filters);
@@ -329,13 +344,16 @@ export function createInsightsService(options: InsightsServiceOptions) {
     };
 
     const cube = analyzeCube({ sources: data.sources, period, filters, minGroupSize });
-    if (cube.view.count === 0) return { ...base, view: { state: 'empty' } };
+    if (cube.view.count === 0) return { result: { ...base, view: { state: 'empty' } }, quoteSources: [] };
     if (cube.view.suppressed) {
       return {
-        ...base,
-        view: {
-          state: 'suppressed',
-          reason: cube.view.count < minGroupSize ? 'small-group' : 'differencing',
+        quoteSources: [],
+        result: {
+          ...base,
+          view: {
+            state: 'suppressed',
+            reason: cube.view.count < minGroupSize ? 'small-group' : 'differencing',
+          },
         },
       };
     }
@@ -410,7 +428,15 @@ export function createInsightsService(options: InsightsServiceOptions) {
           entry.count >= quoteMinGroupSize && total >= quoteMinGroupSize && knownReasons.has(entry.key),
       )
       .map((entry) => entry.key);
-    const quotes = await quotesFor(db, tenant.id, { period, filters, reasons: quoted });
+    const quoteSources =
+      quoted.length > 0
+        ? await readQuoteSources(db, tenant.id, {
+            period,
+            filters,
+            reasons: quoted,
+            limit: quotesPerTheme * 4,
+          })
+        : [];
     const themes: Theme[] = themeCounts.map((entry) =>
       entry.count < minGroupSize
         ? { key: entry.key, suppressed: true as const, quotes: { suppressed: true as const } }
@@ -418,11 +444,11 @@ export function createInsightsService(options: InsightsServiceOptions) {
             key: entry.key,
             count: entry.count,
             share: entry.count / total,
-            quotes: quotes.get(entry.key) ?? { suppressed: true as const },
+            quotes: { suppressed: true as const },
           },
     );
 
-    return {
+    const result: InsightsResult = {
       ...base,
       view: { state: 'shown', interviews: total },
       overview: {
@@ -446,17 +472,15 @@ export function createInsightsService(options: InsightsServiceOptions) {
       sentiment,
       themes,
     };
+    return { result, quoteSources };
   }
 
-  /** Up to `quotesPerTheme` redacted quotes per reason, one per interview, from the view's reports. */
-  async function quotesFor(
-    db: Kysely<Database>,
+  /** Up to `quotesPerTheme` redacted quotes per reason, one per interview, from the sampled reports. */
+  async function quotesFrom(
     tenantId: string,
-    query: { period: string; filters: CubeFilters; reasons: readonly string[] },
+    sources: readonly QuoteSource[],
   ): Promise<Map<string, string[]>> {
     const result = new Map<string, string[]>();
-    if (query.reasons.length === 0) return result;
-    const sources = await readQuoteSources(db, tenantId, { ...query, limit: quotesPerTheme * 4 });
     const seen = new Set<string>();
     for (const source of sources) {
       const quotes = result.get(source.reason) ?? [];

@@ -283,6 +283,8 @@ describe.each(testDatabaseKinds)('insights on %s', (kind) => {
     const confidential = ids.engineering?.[0] as string;
     expect((await get(`/v1/admin/insights/interviews/${confidential}`, a.analystToken)).status).toBe(403);
     expect((await get(`/v1/admin/interviews/${confidential}/review`, a.analystToken)).status).toBe(403);
+    expect((await get(`/v1/admin/interviews/${confidential}/report`, a.analystToken)).status).toBe(403);
+    expect((await get(`/v1/admin/interviews/${confidential}/report`, a.adminToken)).status).toBe(200);
     const asAdmin = await get(`/v1/admin/insights/interviews/${confidential}`, a.adminToken);
     expect(asAdmin.status).toBe(200);
     expect((asAdmin.body as { report: { reasons: unknown } }).report.reasons).toBeDefined();

@@ -12,6 +12,7 @@ import {
   tenantSettingsPatchSchema,
 } from '../http/schemas.ts';
 import { validate } from '../http/validation.ts';
+import { assertReportVisible } from '../insights/insights.service.ts';
 import type { Actor } from '../interviews/interview.service.ts';
 import type { Services } from '../services.ts';
 
@@ -52,9 +53,17 @@ export function adminRoutes(services: Services) {
     return c.json({ interview, transcript });
   });
 
-  app.get('/interviews/:id/report', validate('param', idParamSchema), async (c) =>
-    c.json(await services.interviews.report(c.get('tenant'), c.req.valid('param').id, actor(c))),
-  );
+  app.get('/interviews/:id/report', validate('param', idParamSchema), async (c) => {
+    const { id } = c.req.valid('param');
+    // Confidential interviews' reports are for the admin role only (docs/insights.md).
+    const { role } = adminCredential(c);
+    if (role !== 'admin')
+      assertReportVisible(
+        (await services.interviews.get(c.get('tenant'), id, { identity: false })).mode,
+        role,
+      );
+    return c.json(await services.interviews.report(c.get('tenant'), id, actor(c)));
+  });
 
   app.get('/settings', async (c) => {
     const tenant = c.get('tenant');

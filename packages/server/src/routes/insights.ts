@@ -148,29 +148,18 @@ export function insightsRoutes(
     let report: unknown = null;
     let review: Awaited<ReturnType<InsightsService['review']>> | null = null;
     if (entry.report.status === 'ready') {
-      const stored = await services.interviews.report(tenant, id).catch((error: unknown) => {
-        if (error instanceof ApiError && (error.status === 404 || error.status === 409)) return null;
-        throw error;
-      });
+      // The interview service opens the sealed report and audits the read.
+      const stored = await services.interviews
+        .report(tenant, id, { type: 'admin', id: reviewer.id, requestId: c.get('requestId') })
+        .catch((error: unknown) => {
+          if (error instanceof ApiError && (error.status === 404 || error.status === 409)) return null;
+          throw error;
+        });
       report = stored?.report ?? null;
       review = await insights.review(tenant, id, reviewer.role).catch((error: unknown) => {
         if (error instanceof ApiError && error.status === 409) return null;
         throw error;
       });
-      if (report) {
-        await withTenant(services.database, tenant.id, (db) =>
-          recordAudit(db, tenant.id, [
-            {
-              actorType: 'admin',
-              actorId: reviewer.id,
-              action: 'report.read',
-              targetType: 'interview',
-              targetId: id,
-              requestId: c.get('requestId'),
-            },
-          ]),
-        );
-      }
     }
     return c.json({ interview: entry, report, review }, 200, { 'Cache-Control': 'no-store' });
   });
