@@ -37,7 +37,7 @@ describe('loadConfig', () => {
       OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1/',
       EXITBOT_MODEL: 'llama3.1',
     });
-    expect(config.openai).toEqual({
+    expect(config.openai).toMatchObject({
       apiKey: 'sk-test',
       baseURL: 'http://127.0.0.1:11434/v1',
       model: 'llama3.1',
