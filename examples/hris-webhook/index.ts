@@ -3,6 +3,7 @@
 // employee (opens the link from the interview.invited webhook and answers), and prints every signed
 // webhook that arrives until the report is ready.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, createLogger, loadConfig, openRuntime } from '@exitbot/server';
@@ -11,11 +12,20 @@ import { hrisClient, sampleEvents } from './hris.ts';
 import { type ExitBotEvent, startReceiver } from './receiver.ts';
 
 const dataDir = await mkdtemp(join(tmpdir(), 'exitbot-hris-example-'));
+// A free port first, so that the links in the webhooks carry the real address.
+const port = await new Promise<number>((resolve) => {
+  const probe = createServer().listen(0, '127.0.0.1', () => {
+    const address = probe.address();
+    probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+  });
+});
+const baseUrl = `http://127.0.0.1:${port}`;
 const config = loadConfig({
   ...process.env,
   EXITBOT_DATA_DIR: dataDir,
   DATABASE_URL: undefined,
-  PORT: '0',
+  PORT: String(port),
+  EXITBOT_PUBLIC_URL: baseUrl,
   EXITBOT_DEMO: 'false',
   // The receiver runs on 127.0.0.1: allowed here, refused by default (SSRF guard).
   EXITBOT_WEBHOOK_ALLOW_PRIVATE: 'true',
@@ -24,10 +34,8 @@ const config = loadConfig({
 const logger = createLogger({ level: config.logLevel });
 const { services, database } = await openRuntime({ config, logger });
 const app = createApp(services);
-const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
 await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-const address = server.address();
-const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 services.jobs.start();
 
 const tenant = await services.tenants.create({ name: 'Example Corp' });
@@ -43,6 +51,7 @@ const started = new Set<string>();
 
 async function playEmployee(link: string): Promise<void> {
   // The landing page /i does exactly this: read the fragment, exchange it for a session token.
+  console.log(`  employee opens ${link.slice(0, 60)}…`);
   const linkToken = new URL(link).hash.replace('#token=', '');
   const session = (await (
     await fetch(`${baseUrl}/v1/interview/session`, {

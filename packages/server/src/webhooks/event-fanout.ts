@@ -45,7 +45,8 @@ export function createWebhookEventHandler(options: {
           typeof job.payload.occurredAt === 'string' ? job.payload.occurredAt : job.created_at.toISOString(),
       };
       if (row) {
-        Object.assign(data, { status: row.status, mode: row.mode, locale: row.locale });
+        // No current status: by the time this runs the interview may have moved on (see occurredAt).
+        Object.assign(data, { mode: row.mode, locale: row.locale });
         if (type === 'interview.started') data.startedAt = row.started_at?.toISOString() ?? null;
         if (type === 'interview.completed') data.endedAt = row.ended_at?.toISOString() ?? null;
         if (type === 'interview.expired') data.expiredAt = row.expires_at.toISOString();
