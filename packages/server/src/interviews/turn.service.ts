@@ -331,16 +331,27 @@ export function createTurnService(options: TurnServiceOptions) {
     let storedSeq: number | undefined;
     try {
       storedSeq = await withTenant(database, tenant.id, async (db) => {
-        const row = await db
-          .selectFrom('interviews')
-          .select(['turn_reply_to', 'state_version', 'last_seq', 'status'])
+        // One guarded statement locks the row, checks that this turn still owns it and takes the next seq.
+        const at = new Date(now());
+        const claimed = await db
+          .updateTable('interviews')
+          .set((eb) => ({
+            state: sealState(cipher, interviewId, nextState),
+            state_version: prepared.stateVersion + 1,
+            last_seq: eb('last_seq', '+', 1),
+            turn_reply_to: null,
+            turn_locked_until: null,
+            updated_at: at,
+            ...(ended ? { status: 'ending' as const, ended_at: at, report_status: 'pending' as const } : {}),
+          }))
           .where('tenant_id', '=', tenant.id)
           .where('id', '=', interviewId)
-          .forUpdate()
+          .where('turn_reply_to', '=', prepared.replyTo)
+          .where('state_version', '=', prepared.stateVersion)
+          .returning('last_seq')
           .executeTakeFirst();
-        if (!row || row.turn_reply_to !== prepared.replyTo || row.state_version !== prepared.stateVersion)
-          return undefined;
-        const seq = row.last_seq + 1;
+        if (!claimed) return undefined;
+        const seq = claimed.last_seq;
         const storedEvents = compactEvents(collected).map((event) =>
           event.type === 'question-delta' ? { ...event, delta: end.text } : event,
         );
@@ -360,16 +371,6 @@ export function createTurnService(options: TurnServiceOptions) {
             events: JSON.stringify(storedEvents),
           }),
         ]);
-        const at = new Date(now());
-        await updateInterview(db, tenant.id, interviewId, {
-          state: sealState(cipher, interviewId, nextState),
-          state_version: prepared.stateVersion + 1,
-          last_seq: seq,
-          turn_reply_to: null,
-          turn_locked_until: null,
-          updated_at: at,
-          ...(ended ? { status: 'ending', ended_at: at, report_status: 'pending' } : {}),
-        });
         if (ended) {
           await enqueueJob(db, tenant.id, {
             topic: reportJobTopic,
