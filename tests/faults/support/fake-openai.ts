@@ -28,8 +28,10 @@ export type FakeBehavior =
   | { type: 'hang'; ms: number }
   /** An HTTP error with an OpenAI-style body. */
   | { type: 'status'; status: number; headers?: Record<string, string>; code?: string; message?: string }
-  /** Fixed streamed text (or object content), e.g. hostile markup the model "wrote". */
-  | { type: 'text'; text: string };
+  /** Fixed streamed text (or report summary), e.g. hostile markup the model "wrote". */
+  | { type: 'text'; text: string }
+  /** A structured-output answer with exactly this content (reports). */
+  | { type: 'object'; content: Record<string, unknown> };
 
 /** Options of `startFakeOpenAI()`. */
 export interface FakeOpenAIOptions {
@@ -234,6 +236,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
           response,
           call.stream ? chosen.text : JSON.stringify(objectFor(call, chosen.text)),
         );
+        return;
+      case 'object':
+        await answer(call, response, JSON.stringify(chosen.content));
         return;
       default:
         await answer(
