@@ -93,7 +93,7 @@ describe.runIf(hasPostgres)('two server instances on one Postgres', () => {
         parseSse(await (await postMessage(app, token, body, { stream: true })).text()),
       ),
     );
-    expect([a, b].map((events) => (events?.[0] as { duplicate: boolean }).duplicate).sort()).toEqual([
+    expect([a, b].map((events) => (events as { duplicate?: boolean }[])[0]?.duplicate).sort()).toEqual([
       false,
       true,
     ]);
