@@ -242,6 +242,30 @@ describe.each(testDatabaseKinds)('insights on %s', (kind) => {
     }
   });
 
+  it('should let admins raise the quote threshold but never below the minimum', async () => {
+    const patch = (body: Record<string, unknown>) =>
+      fixture.app.request('/v1/admin/settings', {
+        method: 'PATCH',
+        headers: { Authorization: `Bearer ${a.adminToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await patch({ quoteMinGroupSize: 4 })).status).toBe(400);
+    expect((await patch({ quoteMinGroupSize: 2 })).status).toBe(400);
+    expect((await patch({ quoteMinGroupSize: 12 })).status).toBe(200);
+    try {
+      const result = await insights(a);
+      expect(result.thresholds).toEqual({ minGroupSize: 5, quoteMinGroupSize: 12 });
+      // Career growth has 11 interviews: no longer enough for quotes.
+      expect(result.themes?.find((theme) => theme.key === 'career-growth')?.quotes).toEqual({
+        suppressed: true,
+      });
+      // Raising the minimum above the quote threshold is refused until the quote threshold follows.
+      expect((await patch({ minGroupSize: 13 })).status).toBe(400);
+    } finally {
+      expect((await patch({ quoteMinGroupSize: 10 })).status).toBe(200);
+    }
+  });
+
   it("should never show another tenant's data", async () => {
     const resultB = await insights(b);
     expect(resultB.view).toEqual({ state: 'shown', interviews: 7 });

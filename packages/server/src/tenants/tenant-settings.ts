@@ -23,6 +23,8 @@ export const tenantSettingsSchema = z.object({
   allowedOrigins: z.array(originSchema).max(50).default([]),
   /** Smallest group shown in aggregates (never below 3). */
   minGroupSize: z.number().int().min(3).max(1000).default(5),
+  /** Smallest group behind a quote (default 10, or minGroupSize when higher; never below minGroupSize). */
+  quoteMinGroupSize: z.number().int().min(3).max(1000).optional(),
   /** Days a finished interview is kept before it is purged. */
   retentionDays: z.number().int().min(1).max(3650).default(365),
   defaultLocale: z.enum(['en', 'de', 'fr', 'es']).default('en'),
@@ -48,6 +50,7 @@ export const tenantSettingsPatchSchema = z
   .object({
     allowedOrigins: tenantSettingsSchema.shape.allowedOrigins.unwrap().optional(),
     minGroupSize: z.number().int().min(3).max(1000).optional(),
+    quoteMinGroupSize: z.number().int().min(3).max(1000).optional(),
     retentionDays: z.number().int().min(1).max(3650).optional(),
     defaultLocale: z.enum(['en', 'de', 'fr', 'es']).optional(),
     defaultMode: z.enum(['identified', 'confidential', 'anonymous']).optional(),

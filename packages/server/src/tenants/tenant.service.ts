@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseHandle } from '../db/connect.ts';
 import { withTenant, withWorker } from '../db/scope.ts';
-import { notFound } from '../errors.ts';
+import { ApiError, notFound } from '../errors.ts';
 import {
   findTenant,
   insertTenant,
@@ -85,6 +85,15 @@ export function createTenantService(options: { database: DatabaseHandle; now?: (
             ...((patch.invitations as object | undefined) ?? {}),
           },
         });
+        // Quotes may never need fewer interviews than figures (the database checks it too).
+        if (merged.quoteMinGroupSize !== undefined && merged.quoteMinGroupSize < merged.minGroupSize) {
+          throw new ApiError({
+            status: 400,
+            code: 'invalid-request',
+            message: `quoteMinGroupSize (${merged.quoteMinGroupSize}) must be at least minGroupSize (${merged.minGroupSize})`,
+            details: { issues: [{ path: 'quoteMinGroupSize', message: 'must be at least minGroupSize' }] },
+          });
+        }
         return updateTenantSettings(db, tenantId, merged);
       });
       if (!row) throw notFound('Tenant');
