@@ -291,6 +291,21 @@ describe.each(testDatabaseKinds)('insights on %s', (kind) => {
     expect(csv).not.toContain(someA);
   });
 
+  it('should document the insights routes in /openapi.json', async () => {
+    const document = (await (await fixture.app.request('/openapi.json')).json()) as {
+      paths: Record<string, unknown>;
+    };
+    for (const path of [
+      '/v1/admin/insights',
+      '/v1/admin/insights/export.csv',
+      '/v1/admin/insights/interviews',
+      '/v1/admin/insights/interviews/{id}',
+      '/v1/admin/interviews/{id}/report',
+    ]) {
+      expect(document.paths[path], path).toBeDefined();
+    }
+  });
+
   it('should need an admin token for every insights route', async () => {
     for (const path of [
       '/v1/admin/insights',

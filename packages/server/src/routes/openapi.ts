@@ -21,6 +21,7 @@ import {
   tenantSettingsPatchSchema,
   transcriptSchema,
 } from '../http/schemas.ts';
+import { insightsOperations } from '../insights/openapi-operations.ts';
 import { privacyOperations } from '../privacy/openapi-operations.ts';
 
 type Security = 'interviewToken' | 'apiKey' | 'adminToken' | 'none';
@@ -257,6 +258,7 @@ const operations: Operation[] = [
     errors: [503],
   },
   ...privacyOperations,
+  ...insightsOperations,
 ];
 
 const errorDescriptions: Record<number, string> = {
