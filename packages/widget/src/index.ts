@@ -1,5 +1,11 @@
 // Public entry of @exitbot/widget for bundlers. Importing it registers nothing: call defineExitInterview().
 
+export { type DefineExitInsightsOptions, defineExitInsights } from './exit-insights/define.ts';
+export {
+  ExitInsights,
+  type ExitInsightsEventDetails,
+  exitInsightsEventNames,
+} from './exit-insights/exit-insights.ts';
 export { type DefineExitInterviewOptions, defineExitInterview } from './exit-interview/define.ts';
 export {
   ExitInterview,
