@@ -194,7 +194,7 @@ export function analyzeCube(options: AnalyzeCubeOptions): CubeAnalysis {
     }
     return id;
   };
-  type PreparedRow = { periods: Record<TimeKind, string>; ids: number[]; count: number };
+  type PreparedRow = { periods: { month: string }; ids: number[]; count: number };
   const prepared = new Map<readonly CubeRow[], PreparedRow[]>();
   const rowsOf = (rows: readonly CubeRow[]): PreparedRow[] => {
     let list = prepared.get(rows);
@@ -202,12 +202,7 @@ export function analyzeCube(options: AnalyzeCubeOptions): CubeAnalysis {
       list = rows
         .filter((row) => row.count > 0)
         .map((row) => ({
-          periods: {
-            all: 'all',
-            year: periodOf(row.month, 'year'),
-            quarter: periodOf(row.month, 'quarter'),
-            month: row.month,
-          },
+          periods: { month: row.month },
           ids: filterDimensions.map((dimension, index) =>
             dimension in row ? idOf(index, row[dimension] ?? null) : 0,
           ),
@@ -221,17 +216,31 @@ export function analyzeCube(options: AnalyzeCubeOptions): CubeAnalysis {
   const levels = levelsFor(viewMask, kind).filter((level) => sourceFor(level.mask) !== undefined);
   const counts = new Map<string, number>();
   const cellsByLevel = new Map<string, Map<string, Cell>>();
-  for (const level of levels) {
-    const cells = new Map<string, Cell>();
-    cellsByLevel.set(levelId(level), cells);
-    const masked = filterDimensions.map((dimension) => inMask(level.mask, dimension));
-    for (const row of rowsOf((sourceFor(level.mask) as { rows: readonly CubeRow[] }).rows)) {
-      const cellPeriod = row.periods[level.kind];
-      const ids = row.ids.map((id, index) => (masked[index] ? id : 0));
-      const key = cellKey(cellPeriod, ids);
-      const previous = counts.get(key);
-      counts.set(key, (previous ?? 0) + row.count);
-      if (previous === undefined) cells.set(key, { key, period: cellPeriod, ids, level });
+  // Per mask: count the rows into month cells once (the hot loop: no allocation unless a cell is new),
+  // then fold the month cells into the quarters, years and all time the view needs.
+  for (const mask of new Set(levels.map((level) => level.mask))) {
+    const [m0, m1, m2] = filterDimensions.map((dimension) => inMask(mask, dimension));
+    const months = new Map<string, { month: string; ids: number[]; count: number }>();
+    for (const row of rowsOf((sourceFor(mask) as { rows: readonly CubeRow[] }).rows)) {
+      const id0 = m0 ? (row.ids[0] as number) : 0;
+      const id1 = m1 ? (row.ids[1] as number) : 0;
+      const id2 = m2 ? (row.ids[2] as number) : 0;
+      const key = `${row.periods.month}|${id0}|${id1}|${id2}`;
+      const cell = months.get(key);
+      if (cell) cell.count += row.count;
+      else months.set(key, { month: row.periods.month, ids: [id0, id1, id2], count: row.count });
+    }
+    for (const level of levels) {
+      if (level.mask !== mask) continue;
+      const cells = new Map<string, Cell>();
+      cellsByLevel.set(levelId(level), cells);
+      for (const month of months.values()) {
+        const cellPeriod = periodOf(month.month, level.kind);
+        const key = cellKey(cellPeriod, month.ids);
+        const previous = counts.get(key);
+        counts.set(key, (previous ?? 0) + month.count);
+        if (previous === undefined) cells.set(key, { key, period: cellPeriod, ids: month.ids, level });
+      }
     }
   }
 
