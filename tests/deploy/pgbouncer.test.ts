@@ -61,8 +61,8 @@ describe('the server under PgBouncer in transaction mode', () => {
     expect(offences).toEqual([]);
     // The one place that sets the tenant does it per transaction, in the transaction's first round trip.
     const scope = await readFile(join(repoRoot, 'packages/server/src/db/scope.ts'), 'utf8');
-    expect(scope).toContain(
-      "begin; select set_config('role', '${role}', true), set_config('app.tenant_id', '${tenantId}', true)",
+    expect(scope).toMatch(
+      /begin; select set_config\('role', '\$\{role\}', true\), set_config\('app\.tenant_id', '\$\{tenantId\}', true\)/,
     );
   });
 
