@@ -67,25 +67,33 @@ const format = (figure: Figure) =>
   typeof figure.value === 'number'
     ? `${Number(figure.value.toPrecision(4)).toLocaleString('en-US')}${figure.unit ? ` ${figure.unit}` : ''}`
     : figure.value;
-const header = '| group | figure | value | target | met |\n| --- | --- | --- | --- | --- |';
-const rows = all.map(
-  (figure) =>
-    `| ${figure.group} | ${figure.name} | ${format(figure)} | ${figure.target ?? ''} | ${
-      figure.ok === undefined ? '' : figure.ok ? 'yes' : 'NO'
-    } |`,
-);
-const table = [header, ...rows].join('\n');
-console.log(`\n${table}\n`);
+const today = new Date().toISOString().slice(0, 10);
+const header = '| group | figure | value | target | met | measured |\n| --- | --- | --- | --- | --- | --- |';
+const row = (figure: Figure) =>
+  `| ${figure.group} | ${figure.name} | ${format(figure)} | ${figure.target ?? ''} | ${
+    figure.ok === undefined ? '' : figure.ok ? 'yes' : 'NO'
+  } | ${today} |`;
+console.log(`\n${[header, ...all.map(row)].join('\n')}\n`);
 
 if (write) {
+  // Rows of figures not measured in this run are kept, so one benchmark can be re-run alone.
   const path = 'docs/performance.md';
   const start = '<!-- bench:start -->';
   const end = '<!-- bench:end -->';
-  const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.version}, by \`pnpm bench --write\`.`;
-  const block = `${start}\n${stamp}\n\n${table}\n${end}`;
   const current = existsSync(path) ? readFileSync(path, 'utf8') : `# Performance\n\n${start}\n${end}\n`;
+  const previous = current.includes(start) ? current.slice(current.indexOf(start), current.indexOf(end)) : '';
+  const rows = new Map<string, string>();
+  for (const line of previous.split('\n')) {
+    const cells = line.split('|').map((cell) => cell.trim());
+    if (cells.length >= 7 && cells[1] !== 'group' && !cells[1]?.startsWith('---')) {
+      rows.set(`${cells[1]}|${cells[2]}`, line);
+    }
+  }
+  for (const figure of all) rows.set(`${figure.group}|${figure.name}`, row(figure));
+  const stamp = `Written by \`pnpm bench --write\` (${process.platform}/${process.arch}, Node ${process.version}); the last column says when each figure was taken.`;
+  const block = `${start}\n${stamp}\n\n${[header, ...rows.values()].join('\n')}\n${end}`;
   const next = current.includes(start)
-    ? current.replace(new RegExp(`${start}[\\s\\S]*${end}`), block)
+    ? current.replace(new RegExp(`${start}[\\s\\S]*${end}`), () => block)
     : `${current}\n${block}\n`;
   writeFileSync(path, next);
   console.log(`wrote ${path}`);
