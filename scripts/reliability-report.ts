@@ -128,6 +128,18 @@ of production behaviour take seconds. The fake model's faults themselves are rea
 60 s hang). Per scenario:
 
 ${notes.join('\n')}
+
+## Known limits the suite shows
+
+- A turn that died (process killed, or its reply could not be stored because Postgres was away) holds
+  its interview until the turn lease ends: with the default \`EXITBOT_TURN_LEASE_MS\` of 120 s, a re-sent
+  answer can wait up to two minutes for its reply. Nothing is lost or doubled; it is slow to resume.
+- A report job whose runner died is retried when the job lease ends (\`EXITBOT_JOB_LEASE_MS\`, 5 min).
+- After a 413 on a body of about 1 MB or more, @hono/node-server drains the rest for at most 500 ms and
+  then closes the connection although the 413 said \`keep-alive\`; the 413 itself always arrives, but a
+  client that reuses that connection sees it reset (browsers retry such requests).
+- Throughput: the load rows show where one server process on this machine saturates (latency grows
+  with concurrency while nothing is lost); docs/performance.md tracks the targets.
 `;
 
 console.log(table);
