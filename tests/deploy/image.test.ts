@@ -26,6 +26,7 @@ import {
   startProcess,
   testKeys,
   waitForHttp,
+  waitForOutput,
 } from './support.ts';
 
 const dockerfile = readRepoFile('Dockerfile');
@@ -191,6 +192,8 @@ describe('Dockerfile', () => {
         ...asUser,
       });
       await waitForHttp(`http://127.0.0.1:${port}/healthz`, running);
+      // The server answers while it seeds the demo tenant; it handles SIGTERM once it has printed its URLs.
+      await waitForOutput(running, /ExitBot is running on/);
       return { running, port, env };
     }
 

@@ -19,6 +19,7 @@ import {
   startProcess,
   testKeys,
   waitForHttp,
+  waitForOutput,
 } from './support.ts';
 
 const suffix = crypto.randomUUID().slice(0, 8);
@@ -127,6 +128,8 @@ describe('deploy/postgres/init-roles.sh', () => {
     });
     try {
       await waitForHttp(`http://127.0.0.1:${port}/readyz`, server);
+      // It handles SIGTERM once the demo is seeded and the URLs are printed.
+      await waitForOutput(server, /ExitBot is running on/);
       // The demo page creates a demo interview through the app role (row-level security in force).
       const demo = await fetch(`http://127.0.0.1:${port}/demo`);
       expect(demo.status).toBe(200);

@@ -234,6 +234,21 @@ export async function waitForHttp(url: string, running: RunningProcess, timeoutM
   throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${running.output()}`);
 }
 
+/** Polls the process's output until it matches (or the process exits, or the time is up). */
+export async function waitForOutput(
+  running: RunningProcess,
+  pattern: RegExp,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(running.output())) {
+    if (running.child.exitCode !== null || running.child.signalCode !== null)
+      throw new Error(`the process exited before printing ${pattern}:\n${running.output()}`);
+    if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${running.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** An environment for a child: PATH and HOME from ours, nothing else inherited. */
 export function baseEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
   return {
