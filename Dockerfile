@@ -16,6 +16,9 @@ RUN npm install -g pnpm@${PNPM_VERSION} && npm cache clean --force
 WORKDIR /app
 
 FROM base AS build
+# The compose dev profile runs this stage as `node` with the shared key volume on /data: a volume first
+# mounted here must come out writable for `node`, as it does from the runtime stage.
+RUN mkdir -p /data && chown node:node /data
 COPY pnpm-lock.yaml pnpm-workspace.yaml package.json .npmrc ./
 RUN --mount=type=cache,id=pnpm,target=/pnpm/store pnpm fetch
 COPY . .
