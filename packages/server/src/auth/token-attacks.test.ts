@@ -174,6 +174,8 @@ describe.each(testDatabaseKinds)('token attacks on %s', (kind) => {
 
   it('should refuse a revoked tenant key and revoked or malformed API keys', async () => {
     const token = await tenantSigned();
+    // Verified (and remembered) once before the revocation: the revocation still holds at once.
+    expect((await get(token)).status).toBe(200);
     const revoke = await fixture.app.request(`/v1/admin/keys/${tenantKid}`, {
       method: 'DELETE',
       headers: { Authorization: `Bearer ${fixture.tenantA.adminToken}` },
@@ -199,6 +201,27 @@ describe.each(testDatabaseKinds)('token attacks on %s', (kind) => {
     expect((await get(created.key, '/v1/interviews')).status).toBe(401);
     expect((await get(`${created.key.slice(0, -2)}xx`, '/v1/interviews')).status).toBe(401);
     expect((await get('exb_nothing', '/v1/interviews')).status).toBe(401);
+  });
+
+  it('should refuse a token that verified earlier once it has expired', async () => {
+    let clock = Date.now();
+    const tokens = createTokenService({
+      database: fixture.database.handle,
+      secretBox: await createSecretBox('test-secret-test-secret-test-secret-0123456789'),
+      issuer: 'exitbot',
+      retiredKeyLifetimeMs: 0,
+      now: () => clock,
+    });
+    const token = await tokens.issueInterviewToken({
+      tenantId: fixture.tenantA.id,
+      interviewId: interview.id,
+      expiresAt: new Date(clock + 60_000),
+    });
+    expect((await tokens.verifyInterviewToken(token)).interviewId).toBe(interview.id);
+    clock += 60_000;
+    expect((await tokens.verifyInterviewToken(token)).interviewId).toBe(interview.id);
+    clock += 6_000;
+    await expect(tokens.verifyInterviewToken(token)).rejects.toThrow();
   });
 
   it('should refuse to register a private or symmetric key', async () => {

@@ -12,6 +12,7 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
+import QuickLRU from 'quick-lru';
 import type { DatabaseHandle } from '../db/connect.ts';
 import type { SigningKeyRow } from '../db/database.ts';
 import { isUuid, withTenant } from '../db/scope.ts';
@@ -75,6 +76,15 @@ interface CachedVerificationKey {
   loadedAt: number;
 }
 
+/** A token whose signature and claims verified, with the key object that verified it. */
+interface VerifiedToken {
+  kind: TokenKind;
+  tenantId: string;
+  kid: string;
+  key: CachedVerificationKey;
+  payload: JWTPayload & { tid: string };
+}
+
 interface CachedSigningKey {
   kid: string;
   key: CryptoKey;
@@ -101,6 +111,11 @@ export function createTokenService(options: TokenServiceOptions) {
   const now = options.now ?? Date.now;
   const verificationKeys = new Map<string, CachedVerificationKey>();
   const signingKeys = new Map<string, CachedSigningKey>();
+  // The widget sends the same interview token with every turn: an ES256 verification costs ~0.1-0.3 ms of
+  // CPU, a lookup nothing. A hit counts only while the very key object that verified it is still the
+  // cached, unexpired key for its kid (so a revoked or reloaded key forces a full verification) and the
+  // token has not expired; everything else was checked when it was verified and cannot change.
+  const verifiedTokens = new QuickLRU<string, VerifiedToken>({ maxSize: 5_000 });
 
   async function createServerKey(tenantId: string): Promise<SigningKeyRow> {
     const { publicKey, privateKey } = await generateKeyPair(serverAlgorithm, { extractable: true });
@@ -177,6 +192,15 @@ export function createTokenService(options: TokenServiceOptions) {
   }
 
   async function verify(kind: TokenKind, token: string): Promise<JWTPayload & { tid: string }> {
+    const verified = verifiedTokens.get(token);
+    if (verified?.kind === kind) {
+      const current = await verificationKey(verified.tenantId, verified.kid);
+      const exp = verified.payload.exp ?? 0;
+      if (current === verified.key && exp > Math.floor(now() / 1000) - clockToleranceSeconds) {
+        return verified.payload;
+      }
+      verifiedTokens.delete(token);
+    }
     let header: ReturnType<typeof decodeProtectedHeader>;
     let unverified: JWTPayload;
     try {
@@ -207,7 +231,9 @@ export function createTokenService(options: TokenServiceOptions) {
         currentDate: new Date(now()),
       });
       if (payload.tid !== tenantId) throw new TokenError('tid changed');
-      return payload as JWTPayload & { tid: string };
+      const typed = payload as JWTPayload & { tid: string };
+      verifiedTokens.set(token, { kind, tenantId, kid: header.kid, key: entry, payload: typed });
+      return typed;
     } catch (error) {
       if (error instanceof TokenError) throw error;
       throw new TokenError('signature or claims rejected', error);

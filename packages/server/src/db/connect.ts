@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kysely, sql } from 'kysely';
+import type { Pool } from 'pg';
 import type { Database } from './database.ts';
 
 /** Which engine is behind the Kysely instance. */
@@ -10,6 +11,11 @@ export type DatabaseKind = 'postgres' | 'pglite';
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: DatabaseKind;
+  /**
+   * Postgres only: the `pg` pool behind `db` (its clients run in pipeline mode), for transactions that send
+   * several statements without waiting for each answer (`withTenantPipeline()`).
+   */
+  pool?: Pool;
   /** Runs `select 1`; rejects when the database cannot answer. */
   ping(): Promise<void>;
   /** Closes the pool or the PGlite instance. */
@@ -36,10 +42,14 @@ const dateOid = 1082;
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   let db: Kysely<Database>;
   let kind: DatabaseKind;
+  let pool: Pool | undefined;
   if (options.databaseUrl) {
     const [{ default: pg }, { PostgresDialect }] = await Promise.all([import('pg'), import('kysely')]);
-    const pool = new pg.Pool({
+    pool = new pg.Pool({
       connectionString: options.databaseUrl,
+      // A query is written at once even while earlier ones still run on the connection (pg serialises
+      // what Kysely sends anyway; `withTenantPipeline()` relies on it to save round trips).
+      pipeline: true,
       max: options.poolSize ?? 10,
       application_name: options.applicationName ?? 'exitbot',
       // `date` columns stay 'YYYY-MM-DD' strings (pg would build a local-midnight Date).
@@ -72,6 +82,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return {
     db,
     kind,
+    ...(pool ? { pool } : {}),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -22,6 +22,17 @@ export async function assertInterviewTokenCurrent(
   );
   // A missing interview is answered 404 by the route (same as before this check).
   if (!row) return;
+  checkInterviewTokenState(row, credential);
+}
+
+/**
+ * The check of `assertInterviewTokenCurrent()` on a row the caller already read (the message path reads
+ * the interview row in its own transaction anyway): throws TokenError when revoked or re-issued.
+ */
+export function checkInterviewTokenState(
+  row: { token_version: number; token_revoked_at: Date | null },
+  credential: InterviewCredential,
+): void {
   if (row.token_revoked_at) throw new TokenError('interview token revoked');
   if ((credential.tokenVersion ?? 1) !== row.token_version)
     throw new TokenError('interview token superseded by a re-issue');

@@ -48,15 +48,28 @@ function limit(c: Context<AppEnv>, services: Services, credential: Credential): 
   }
 }
 
+/** Options of `requireCredential()`. */
+export interface RequireCredentialOptions {
+  /**
+   * Interview tokens: the route checks the token's version and revocation itself, on the interview row it
+   * reads in its own transaction (the message path), instead of a transaction of its own here. Default false.
+   */
+  routeChecksTokenState?: boolean;
+}
+
 /** Requires a credential of one kind; sets `credential` and `tenant`, enforces the tenant's origins and rate limits. */
-export function requireCredential(services: Services, kind: Credential['kind']): MiddlewareHandler<AppEnv> {
+export function requireCredential(
+  services: Services,
+  kind: Credential['kind'],
+  options: RequireCredentialOptions = {},
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearer(c);
     let credential: Credential;
     try {
       if (kind === 'interview') {
         credential = await services.tokens.verifyInterviewToken(token);
-        await assertInterviewTokenCurrent(services.database, credential);
+        if (!options.routeChecksTokenState) await assertInterviewTokenCurrent(services.database, credential);
       } else if (kind === 'admin') credential = await services.tokens.verifyAdminToken(token);
       else credential = await services.apiKeys.verify(token);
     } catch (error) {

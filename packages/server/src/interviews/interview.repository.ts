@@ -8,6 +8,7 @@ import type {
   NewInterview,
   NewMessage,
 } from '../db/database.ts';
+import type { Statement } from '../db/scope.ts';
 import { scrubInterviewTraces } from '../privacy/erasure.repository.ts';
 
 /** Filters of the interview list. */
@@ -287,4 +288,136 @@ export async function expireInterviews(db: Kysely<Database>, tenantId: string, a
 export async function databaseNow(db: Kysely<Database>): Promise<Date> {
   const result = await sql<{ now: Date }>`select now() as now`.execute(db);
   return result.rows[0]?.now ?? new Date();
+}
+
+// The message path's statements, as plain SQL: they run for every turn, where building them with Kysely
+// would cost more CPU than Postgres spends running them. They go through `withTenantPipeline()`.
+
+/** The interview row with its state, row-locked until the transaction ends (the turn's first statement). */
+export function lockInterviewStatement(tenantId: string, id: string): Statement {
+  return {
+    sql: 'select * from interviews where tenant_id = $1 and id = $2 for update',
+    parameters: [tenantId, id],
+  };
+}
+
+/**
+ * What is stored for a posted message: without `clientMessageId` (a start), the opening question; with it,
+ * the employee message with that id and the interviewer's reply to it (0, 1 or 2 rows; tell them by `role`).
+ * Sent right after the lock: as a statement of its own it sees what a concurrent duplicate committed
+ * while this request waited for the lock.
+ */
+export function turnMessagesStatement(
+  tenantId: string,
+  interviewId: string,
+  clientMessageId: string | undefined,
+): Statement {
+  if (clientMessageId === undefined) {
+    return {
+      sql: 'select * from messages where tenant_id = $1 and interview_id = $2 and reply_to = 0',
+      parameters: [tenantId, interviewId],
+    };
+  }
+  return {
+    sql: `select * from messages where tenant_id = $1 and interview_id = $2 and (client_message_id = $3 or reply_to = (
+        select seq from messages where tenant_id = $1 and interview_id = $2 and client_message_id = $3))`,
+    parameters: [tenantId, interviewId, clientMessageId],
+  };
+}
+
+const storeAnswerSql = (setStatus: boolean) => `with inserted as (
+    insert into messages (tenant_id, interview_id, seq, role, kind, topic_id, text, client_message_id, sentiment_score, sentiment_label)
+    values ($1, $2, $3, 'employee', $4, $5, $6, $7, $8, $9)
+    on conflict on constraint messages_client_message_id_unique do nothing
+    returning seq
+  )
+  update interviews set last_seq = $3, turn_reply_to = $3, turn_locked_until = $10, updated_at = $11${setStatus ? ", status = 'active'" : ''}
+  where tenant_id = $1 and id = $2 and exists (select 1 from inserted)
+  returning last_seq`;
+const storeAnswerSqls = { keepStatus: storeAnswerSql(false), activate: storeAnswerSql(true) };
+
+/**
+ * Stores the employee's message (sealed already) and claims the turn for it in one statement: the
+ * interview row moves to the message's seq only if the message was inserted (not a duplicate client id).
+ * Returns one row (`last_seq`) when stored, none for a duplicate.
+ */
+export function storeAnswerStatement(input: {
+  message: NewMessage;
+  lockedUntil: Date;
+  at: Date;
+  /** Set `status = 'active'` (the interview was still 'invited'). */
+  activate: boolean;
+}): Statement {
+  const { message } = input;
+  return {
+    sql: input.activate ? storeAnswerSqls.activate : storeAnswerSqls.keepStatus,
+    parameters: [
+      message.tenant_id,
+      message.interview_id,
+      message.seq,
+      message.kind,
+      message.topic_id ?? null,
+      message.text,
+      message.client_message_id ?? null,
+      message.sentiment_score ?? null,
+      message.sentiment_label ?? null,
+      input.lockedUntil,
+      input.at,
+    ],
+  };
+}
+
+const storeReplySql = (ended: boolean) => `with claimed as (
+    update interviews set state = $3, state_version = $4 + 1, last_seq = $5, turn_reply_to = null,
+      turn_locked_until = null, updated_at = $6${ended ? ", status = 'ending', ended_at = $6, report_status = 'pending'" : ''}
+    where tenant_id = $1 and id = $2 and turn_reply_to = $7 and state_version = $4 and last_seq = $5 - 1
+    returning last_seq
+  ), stored as (
+    insert into messages (tenant_id, interview_id, seq, role, kind, topic_id, text, reply_to, degraded, events)
+    select $1::uuid, $2::uuid, last_seq, 'interviewer', $8::text, $9::text, $10::text, $7::integer, $11::boolean, $12::jsonb
+    from claimed
+  )${
+    ended
+      ? `, queued as (
+    insert into outbox (tenant_id, topic, key, payload, run_at)
+    select $1::uuid, $13::text, $15::text, $14::jsonb, $6::timestamptz from claimed
+    on conflict (tenant_id, topic, key) where done_at is null and failed_at is null do nothing
+  )`
+      : ''
+  }
+  select last_seq from claimed`;
+const storeReplySqls = { continuing: storeReplySql(false), ended: storeReplySql(true) };
+
+/**
+ * Stores the interviewer's reply (sealed already, its seq taken in advance) with the new state in one
+ * statement, guarded: only while this turn still owns the interview (`turn_reply_to`, `state_version`
+ * and `last_seq` unchanged). When the interview ended, also moves it to 'ending' and queues `endJob`.
+ * Returns one row (`last_seq`, the reply's seq) when stored, none when another request took the turn over.
+ */
+export function storeReplyStatement(input: {
+  message: NewMessage;
+  /** The sealed state (`sealState()`). */
+  state: string;
+  stateVersion: number;
+  at: Date;
+  endJob?: { topic: string; key: string; payload: Record<string, unknown> };
+}): Statement {
+  const { message } = input;
+  const parameters: unknown[] = [
+    message.tenant_id,
+    message.interview_id,
+    input.state,
+    input.stateVersion,
+    message.seq,
+    input.at,
+    message.reply_to,
+    message.kind,
+    message.topic_id ?? null,
+    message.text,
+    message.degraded ?? false,
+    message.events ?? null,
+  ];
+  if (input.endJob)
+    parameters.push(input.endJob.topic, JSON.stringify(input.endJob.payload), input.endJob.key);
+  return { sql: input.endJob ? storeReplySqls.ended : storeReplySqls.continuing, parameters };
 }

@@ -206,6 +206,41 @@ describe.each(testDatabaseKinds)('the message path on %s', (kind) => {
     expect(last).toMatchObject({ role: 'interviewer', degraded: true, text: end.text });
   });
 
+  it('should refuse a re-issued or revoked token with 401 and store nothing (checked in the turn)', async () => {
+    const { id, token } = await started();
+    const before = (await rows(id)).length;
+    const manage = (action: 'reissue' | 'revoke') =>
+      fixture.app.request(`/v1/hris/interviews/${id}/${action}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${fixture.tenantA.apiKey}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+    const answer = async (bearer: string) => {
+      const response = await postMessage(
+        fixture.app,
+        bearer,
+        { clientMessageId: messageId(), type: 'answer', text: 'Too many meetings.' },
+        { stream: true },
+      );
+      await response.text();
+      return response;
+    };
+    expect((await manage('reissue')).status).toBe(200);
+    expect((await answer(token)).status).toBe(401);
+    const fresh = await fixture.services.tokens.issueInterviewToken({
+      tenantId: fixture.tenantA.id,
+      interviewId: id,
+      version: 2,
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    expect((await answer(fresh)).status).toBe(200);
+    const after = (await rows(id)).length;
+    expect(after).toBe(before + 2);
+    expect((await manage('revoke')).status).toBe(200);
+    expect((await answer(fresh)).status).toBe(401);
+    expect((await rows(id)).length).toBe(after);
+  });
+
   it('should send the first question text before the model has finished', async () => {
     const interview = await fixture.createInterview(fixture.tenantA);
     const response = await postMessage(

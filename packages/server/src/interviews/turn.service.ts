@@ -6,22 +6,22 @@ import {
   type Locale,
   type WireEvent,
 } from '@exitbot/sdk';
+import type { InterviewCredential } from '../auth/token.service.ts';
 import type { Encryption } from '../crypto/encryption.ts';
 import { openMessage, openState, sealMessage, sealState } from '../crypto/row-sealing.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
-import type { InterviewRow, MessageRow } from '../db/database.ts';
-import { withTenant } from '../db/scope.ts';
-import { ApiError, notFound } from '../errors.ts';
-import { enqueueJob } from '../jobs/outbox.repository.ts';
+import type { InterviewRow, InterviewUpdate, MessageRow } from '../db/database.ts';
+import { withTenant, withTenantPipeline } from '../db/scope.ts';
+import { ApiError, notFound, unauthorized } from '../errors.ts';
+import { checkInterviewTokenState } from '../hris/token-state.ts';
 import type { Logger } from '../logger.ts';
 import type { Tenant } from '../tenants/tenant.service.ts';
 import {
-  findMessageByClientId,
   findReply,
-  insertEmployeeMessage,
-  insertMessages,
-  lockInterview,
-  updateInterview,
+  lockInterviewStatement,
+  storeAnswerStatement,
+  storeReplyStatement,
+  turnMessagesStatement,
 } from './interview.repository.ts';
 import type { ModelProvider } from './model-provider.ts';
 import { compactEvents, TurnStream } from './turn-stream.ts';
@@ -34,6 +34,11 @@ export interface PostMessageInput {
   type: 'start' | 'answer' | 'decline' | 'finish';
   text?: string;
   requestId?: string;
+  /**
+   * The verified interview token, when the route left its version and revocation check to the turn (it is
+   * made on the row the turn locks: 401 when re-issued or revoked, before anything is stored).
+   */
+  credential?: InterviewCredential;
 }
 
 /** Options of `createTurnService()`. */
@@ -62,6 +67,8 @@ type Prepared =
       kind: 'generate';
       accepted: AnswerAcceptedEvent | undefined;
       replyTo: number;
+      /** `last_seq` once the answer is stored: the reply takes the next seq. */
+      lastSeq: number;
       state: InterviewState;
       stateVersion: number;
       input: EmployeeInput | undefined;
@@ -99,20 +106,42 @@ export function createTurnService(options: TurnServiceOptions) {
     const { tenant, interviewId } = input;
     const engine = models.forTenant(tenant.settings);
     const cipher = await options.encryption.forTenant(tenant.id);
-    const findOpenReply = async (db: Parameters<typeof findReply>[0], replyTo: number) => {
-      const reply = await findReply(db, tenant.id, interviewId, replyTo);
-      return reply ? openMessage(cipher, reply) : undefined;
-    };
-    return withTenant(database, tenant.id, async (db) => {
-      const row = await lockInterview(db, tenant.id, interviewId);
+    return withTenantPipeline(database, tenant.id, async (pipeline) => {
+      // One round trip: the row, locked, then what is stored for this message (a statement of its own, so it
+      // sees what a concurrent duplicate committed while this request waited for the lock).
+      const [rows, stored] = await Promise.all([
+        pipeline.send<InterviewRow>(lockInterviewStatement(tenant.id, interviewId)),
+        pipeline.send<MessageRow>(
+          turnMessagesStatement(
+            tenant.id,
+            interviewId,
+            input.type === 'start' ? undefined : input.clientMessageId,
+          ),
+        ),
+      ]);
+      const row = rows[0];
+      if (row && input.credential) checkTokenState(row, input);
       if (!row || row.status === 'erased') throw notFound('Interview');
       const expired =
         row.status === 'expired' || (openStatuses.has(row.status) && row.expires_at.getTime() <= now());
       const lease = { turn_locked_until: new Date(now() + leaseMs), updated_at: new Date(now()) };
+      const storedReply = stored.find((message) => message.role === 'interviewer');
+      const update = async (changes: InterviewUpdate) => {
+        const done = pipeline.send(
+          database.db
+            .updateTable('interviews')
+            .set(changes)
+            .where('tenant_id', '=', tenant.id)
+            .where('id', '=', interviewId)
+            .compile(),
+        );
+        await pipeline.commit();
+        await done;
+      };
 
       if (input.type === 'start') {
-        const reply = await findOpenReply(db, 0);
-        if (reply) return { kind: 'replay', accepted: undefined, reply };
+        if (storedReply)
+          return { kind: 'replay', accepted: undefined, reply: openMessage(cipher, storedReply) };
         if (expired) throw interviewClosed('expired');
         if (!openStatuses.has(row.status)) throw interviewClosed(row.status);
         if (row.turn_reply_to === 0 && lockActive(row))
@@ -125,7 +154,7 @@ export function createTurnService(options: TurnServiceOptions) {
             mode: row.mode,
             people: row.mode === 'identified' && row.employee_name ? { employeeName: row.employee_name } : {},
           });
-        await updateInterview(db, tenant.id, interviewId, {
+        await update({
           ...lease,
           turn_reply_to: 0,
           status: 'active',
@@ -135,6 +164,7 @@ export function createTurnService(options: TurnServiceOptions) {
           kind: 'generate',
           accepted: undefined,
           replyTo: 0,
+          lastSeq: row.last_seq,
           state,
           stateVersion: row.state_version,
           input: undefined,
@@ -145,7 +175,7 @@ export function createTurnService(options: TurnServiceOptions) {
         input.type === 'answer'
           ? { type: 'answer', text: input.text ?? '', messageId: input.clientMessageId }
           : { type: input.type, messageId: input.clientMessageId };
-      const existing = await findMessageByClientId(db, tenant.id, interviewId, input.clientMessageId);
+      const existing = stored.find((message) => message.role === 'employee');
       if (existing) {
         const sameRequest =
           existing.kind === input.type &&
@@ -163,17 +193,17 @@ export function createTurnService(options: TurnServiceOptions) {
           seq: existing.seq,
           duplicate: true,
         };
-        const reply = await findOpenReply(db, existing.seq);
-        if (reply) return { kind: 'replay', accepted, reply };
+        if (storedReply) return { kind: 'replay', accepted, reply: openMessage(cipher, storedReply) };
         if (row.turn_reply_to === existing.seq && lockActive(row))
           return { kind: 'wait', accepted, replyTo: existing.seq };
         if (lockActive(row)) throw turnInProgress();
         // The first request's turn died (crash or failure): this request takes it over.
-        await updateInterview(db, tenant.id, interviewId, { ...lease, turn_reply_to: existing.seq });
+        await update({ ...lease, turn_reply_to: existing.seq });
         return {
           kind: 'generate',
           accepted,
           replyTo: existing.seq,
+          lastSeq: row.last_seq,
           state: openState<InterviewState>(cipher, interviewId, row.state) as InterviewState,
           stateVersion: row.state_version,
           input: employeeInput,
@@ -197,13 +227,17 @@ export function createTurnService(options: TurnServiceOptions) {
         const pending =
           row.turn_reply_to === 0
             ? undefined
-            : await db
-                .selectFrom('messages')
-                .select(['client_message_id', 'kind'])
-                .where('tenant_id', '=', tenant.id)
-                .where('interview_id', '=', interviewId)
-                .where('seq', '=', row.turn_reply_to)
-                .executeTakeFirst();
+            : (
+                await pipeline.send<Pick<MessageRow, 'client_message_id' | 'kind'>>(
+                  database.db
+                    .selectFrom('messages')
+                    .select(['client_message_id', 'kind'])
+                    .where('tenant_id', '=', tenant.id)
+                    .where('interview_id', '=', interviewId)
+                    .where('seq', '=', row.turn_reply_to)
+                    .compile(),
+                )
+              )[0];
         throw new ApiError({
           status: 409,
           code: 'reply-pending',
@@ -217,38 +251,55 @@ export function createTurnService(options: TurnServiceOptions) {
       const text = input.type === 'answer' ? (input.text ?? '').trim() : '';
       const sentiment =
         input.type === 'answer' ? analyzeSentiment(text, { locale: row.locale as Locale }) : undefined;
-      const inserted = await insertEmployeeMessage(
-        db,
-        sealMessage(cipher, {
-          tenant_id: tenant.id,
-          interview_id: interviewId,
-          seq,
-          role: 'employee',
-          kind: input.type,
-          topic_id: state.currentTopicId,
-          text,
-          client_message_id: input.clientMessageId,
-          reply_to: null,
-          sentiment_score: sentiment?.score ?? null,
-          sentiment_label: sentiment?.label ?? null,
-        }),
-      );
-      if (!inserted) throw turnInProgress();
-      await updateInterview(db, tenant.id, interviewId, {
-        ...lease,
-        last_seq: seq,
-        turn_reply_to: seq,
-        status: 'active',
-      });
+      // One statement stores the message and claims the turn; the commit goes out with it.
+      const [claimed] = await Promise.all([
+        pipeline.send(
+          storeAnswerStatement({
+            message: sealMessage(cipher, {
+              tenant_id: tenant.id,
+              interview_id: interviewId,
+              seq,
+              role: 'employee',
+              kind: input.type,
+              topic_id: state.currentTopicId,
+              text,
+              client_message_id: input.clientMessageId,
+              reply_to: null,
+              sentiment_score: sentiment?.score ?? null,
+              sentiment_label: sentiment?.label ?? null,
+            }),
+            lockedUntil: lease.turn_locked_until,
+            at: lease.updated_at,
+            activate: row.status !== 'active',
+          }),
+        ),
+        pipeline.commit(),
+      ]);
+      if (claimed.length === 0) throw turnInProgress();
       return {
         kind: 'generate',
         accepted: { type: 'answer-accepted', clientMessageId: input.clientMessageId, seq, duplicate: false },
         replyTo: seq,
+        lastSeq: seq,
         state,
         stateVersion: row.state_version,
         input: employeeInput,
       };
     });
+  }
+
+  /** The interview token's version and revocation, checked on the row the turn locked (401 when stale). */
+  function checkTokenState(row: InterviewRow, input: PostMessageInput): void {
+    try {
+      checkInterviewTokenState(row, input.credential as InterviewCredential);
+    } catch (error) {
+      logger.info('credential refused', {
+        requestId: input.requestId,
+        kind: 'interview',
+        reason: error instanceof Error ? error.message : 'unknown',
+      });
+      throw unauthorized();
+    }
   }
 
   function turnInProgress(): ApiError {
@@ -330,55 +381,38 @@ export function createTurnService(options: TurnServiceOptions) {
     const ended = nextState.status === 'completed';
     let storedSeq: number | undefined;
     try {
-      storedSeq = await withTenant(database, tenant.id, async (db) => {
-        // One guarded statement locks the row, checks that this turn still owns it and takes the next seq.
-        const at = new Date(now());
-        const claimed = await db
-          .updateTable('interviews')
-          .set((eb) => ({
-            state: sealState(cipher, interviewId, nextState),
-            state_version: prepared.stateVersion + 1,
-            last_seq: eb('last_seq', '+', 1),
-            turn_reply_to: null,
-            turn_locked_until: null,
-            updated_at: at,
-            ...(ended ? { status: 'ending' as const, ended_at: at, report_status: 'pending' as const } : {}),
-          }))
-          .where('tenant_id', '=', tenant.id)
-          .where('id', '=', interviewId)
-          .where('turn_reply_to', '=', prepared.replyTo)
-          .where('state_version', '=', prepared.stateVersion)
-          .returning('last_seq')
-          .executeTakeFirst();
-        if (!claimed) return undefined;
-        const seq = claimed.last_seq;
-        const storedEvents = compactEvents(collected).map((event) =>
-          event.type === 'question-delta' ? { ...event, delta: end.text } : event,
-        );
-        storedEvents.push({ type: 'reply-stored', seq });
-        await insertMessages(db, [
-          sealMessage(cipher, {
-            tenant_id: tenant.id,
-            interview_id: interviewId,
-            seq,
-            role: 'interviewer',
-            kind: start?.type === 'question-start' ? start.kind : 'probe',
-            topic_id: end.topicId,
-            text: end.text,
-            client_message_id: null,
-            reply_to: prepared.replyTo,
-            degraded: end.degraded,
-            events: JSON.stringify(storedEvents),
-          }),
+      // The reply's seq is known in advance (the turn owns the interview), so the message is sealed first and
+      // one guarded statement stores it with the new state; begin, the statement and commit share one round trip.
+      const seq = prepared.lastSeq + 1;
+      const storedEvents = compactEvents(collected).map((event) =>
+        event.type === 'question-delta' ? { ...event, delta: end.text } : event,
+      );
+      storedEvents.push({ type: 'reply-stored', seq });
+      const statement = storeReplyStatement({
+        message: sealMessage(cipher, {
+          tenant_id: tenant.id,
+          interview_id: interviewId,
+          seq,
+          role: 'interviewer',
+          kind: start?.type === 'question-start' ? start.kind : 'probe',
+          topic_id: end.topicId,
+          text: end.text,
+          client_message_id: null,
+          reply_to: prepared.replyTo,
+          degraded: end.degraded,
+          events: JSON.stringify(storedEvents),
+        }),
+        state: sealState(cipher, interviewId, nextState),
+        stateVersion: prepared.stateVersion,
+        at: new Date(now()),
+        ...(ended ? { endJob: { topic: reportJobTopic, key: interviewId, payload: { interviewId } } } : {}),
+      });
+      storedSeq = await withTenantPipeline(database, tenant.id, async (pipeline) => {
+        const [claimed] = await Promise.all([
+          pipeline.send<{ last_seq: number }>(statement),
+          pipeline.commit(),
         ]);
-        if (ended) {
-          await enqueueJob(db, tenant.id, {
-            topic: reportJobTopic,
-            key: interviewId,
-            payload: { interviewId },
-          });
-        }
-        return seq;
+        return claimed[0]?.last_seq;
       });
     } catch (error) {
       logger.error('storing the reply failed', {

@@ -11,29 +11,21 @@ import type { Services } from '../services.ts';
 /** Employee routes (`/v1/interview`), authorised by an interview token. */
 export function employeeRoutes(services: Services) {
   const app = new Hono<AppEnv>();
-  app.use(requireCredential(services, 'interview'));
-
-  app.get('/', async (c) => {
-    const { interviewId } = interviewCredential(c);
-    return c.json(await services.interviews.employeeView(c.get('tenant'), interviewId));
-  });
-
-  app.get('/messages', validate('query', messagesQuerySchema), async (c) => {
-    const { interviewId } = interviewCredential(c);
-    const { after } = c.req.valid('query');
-    return c.json(await services.interviews.employeeMessages(c.get('tenant'), interviewId, after));
-  });
-
+  // Posting a message checks the token's version and revocation on the interview row its own transaction
+  // locks (one transaction less per turn); the other routes check it in the middleware. Registered first,
+  // so that the middleware below never runs for it.
   app.post(
     '/messages',
+    requireCredential(services, 'interview', { routeChecksTokenState: true }),
     bodyLimit({ maxSize: 32 * 1024, onError: payloadTooLarge }),
     validate('json', postMessageSchema),
     async (c) => {
-      const { interviewId } = interviewCredential(c);
+      const credential = interviewCredential(c);
       const body = c.req.valid('json');
       const stream = await services.turns.post({
         tenant: c.get('tenant'),
-        interviewId,
+        interviewId: credential.interviewId,
+        credential,
         clientMessageId: body.clientMessageId,
         type: body.type,
         ...(body.text !== undefined ? { text: body.text } : {}),
@@ -50,6 +42,19 @@ export function employeeRoutes(services: Services) {
       return c.json({ accepted: stream.accepted ?? null, events });
     },
   );
+
+  app.use(requireCredential(services, 'interview'));
+
+  app.get('/', async (c) => {
+    const { interviewId } = interviewCredential(c);
+    return c.json(await services.interviews.employeeView(c.get('tenant'), interviewId));
+  });
+
+  app.get('/messages', validate('query', messagesQuerySchema), async (c) => {
+    const { interviewId } = interviewCredential(c);
+    const { after } = c.req.valid('query');
+    return c.json(await services.interviews.employeeMessages(c.get('tenant'), interviewId, after));
+  });
 
   return app;
 }
