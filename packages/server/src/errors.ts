@@ -3,6 +3,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 /** Error codes the API answers with. */
 export type ApiErrorCode =
   | 'invalid-request'
+  | 'invalid-guide'
+  | 'guide-version-exists'
   | 'unauthorized'
   | 'forbidden'
   | 'origin-not-allowed'

@@ -23,7 +23,8 @@ export interface TenantSettingsJson {
   defaultLocale?: string;
   defaultMode?: string;
   llm?: { enabled?: boolean; model?: string; temperature?: number };
-  guide?: unknown;
+  guides?: Record<string, unknown>;
+  activeGuide?: string;
 }
 
 /** `tenants`: one company. */

@@ -1,13 +1,6 @@
 // Insights: aggregates under anonymity thresholds (cached per tenant), quotes, report reviews and
 // exports. The rules are in suppression.ts and cube.ts and explained in docs/insights.md.
-import {
-  createRedactor,
-  defaultGuide,
-  type LocalizedText,
-  parseGuide,
-  reasonIds,
-  reasonTaxonomy,
-} from '@exitbot/sdk';
+import { createRedactor, type Guide, type LocalizedText, reasonIds, reasonTaxonomy } from '@exitbot/sdk';
 import type { Kysely } from 'kysely';
 import QuickLRU from 'quick-lru';
 import { recordAudit } from '../audit/audit.repository.ts';
@@ -16,6 +9,7 @@ import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/scope.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { Tenant } from '../tenants/tenant.service.ts';
+import { activeGuideKey, defaultGuideKey, tenantGuide } from '../tenants/tenant-guides.ts';
 import { type CsvCell, toCsv } from './csv.ts';
 import {
   analyzeCube,
@@ -174,16 +168,20 @@ export function thresholdsOf(tenant: Tenant): AnonymityThresholds {
 }
 
 function topicTitles(tenant: Tenant): Record<string, LocalizedText> {
-  let guide = defaultGuide;
-  const custom = (tenant.settings as { guide?: unknown }).guide;
-  if (custom) {
+  // Interviews may have run on the default guide or any of the tenant's own guides (and versions):
+  // titles of all of them, the active guide last so its wording wins.
+  const titles: Record<string, LocalizedText> = {};
+  const keys = [defaultGuideKey, ...Object.keys(tenant.settings.guides), activeGuideKey(tenant.settings)];
+  for (const key of keys) {
+    let guide: Guide | undefined;
     try {
-      guide = parseGuide(custom);
+      guide = tenantGuide(tenant.settings, key);
     } catch {
-      guide = defaultGuide;
+      guide = undefined;
     }
+    for (const topic of guide?.topics ?? []) titles[topic.id] = topic.title;
   }
-  return Object.fromEntries(guide.topics.map((topic) => [topic.id, topic.title]));
+  return titles;
 }
 
 /** Sums the counting keys of the rollup months inside a period. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { defaultGuide, type Locale } from '@exitbot/sdk';
+import type { Guide, InterviewState, Locale } from '@exitbot/sdk';
 import { type AuditEntry, recordAudit } from '../audit/audit.repository.ts';
 import type { TokenService } from '../auth/token.service.ts';
 import type { Encryption } from '../crypto/encryption.ts';
@@ -11,6 +11,7 @@ import { withTenant } from '../db/scope.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { findReport } from '../reports/report.repository.ts';
 import type { Tenant } from '../tenants/tenant.service.ts';
+import { activeGuide, tenantGuide } from '../tenants/tenant-guides.ts';
 import {
   eraseInterview,
   findInterview,
@@ -63,7 +64,11 @@ export interface InterviewServiceOptions {
 }
 
 const dayMs = 86_400_000;
-const totalTopics = defaultGuide.topics.length;
+/** The guide an interview runs on: its state's guide once started, else the tenant's active guide. */
+function guideOf(tenant: Tenant, state: unknown): Guide {
+  const started = state as InterviewState | null;
+  return (started && tenantGuide(tenant.settings, started.guideId)) || activeGuide(tenant.settings);
+}
 
 /** Creating, listing, reading and erasing interviews (every call scoped to one tenant). */
 export type InterviewService = ReturnType<typeof createInterviewService>;
@@ -196,10 +201,11 @@ export function createInterviewService(options: InterviewServiceOptions) {
       const cipher = await options.encryption.forTenant(tenant.id);
       const row = await withTenant(database, tenant.id, (db) => findInterview(db, tenant.id, id));
       if (!row) throw notFound('Interview');
+      const state = openState(cipher, id, row.state);
       return interviewView(row, {
         identity: view.identity && row.mode === 'identified',
         now: now(),
-        progress: progressOf(openState(cipher, id, row.state), totalTopics),
+        progress: progressOf(state, guideOf(tenant, state).topics.length),
       });
     },
 
@@ -290,14 +296,16 @@ export function createInterviewService(options: InterviewServiceOptions) {
         const row = await findInterview(db, tenant.id, id);
         if (!row || row.status === 'erased') throw notFound('Interview');
         const messages = await listMessages(db, tenant.id, id, 0, 10_000);
+        const state = openState(cipher, id, row.state);
+        const guide = guideOf(tenant, state);
         return {
           interview: {
             id: row.id,
             status: employeeStatus(row, now()),
             mode: row.mode,
             locale: row.locale,
-            progress: progressOf(openState(cipher, id, row.state), totalTopics),
-            estimatedMinutes: defaultGuide.budget.targetMinutes,
+            progress: progressOf(state, guide.topics.length),
+            estimatedMinutes: guide.budget.targetMinutes,
           },
           messages: messages.map((message) => transcriptEntry(openMessage(cipher, message))),
         };

@@ -6,14 +6,24 @@ import {
   openaiModel,
   scriptedModel,
 } from '@exitbot/sdk';
+import QuickLRU from 'quick-lru';
 import type { Config } from '../env.ts';
+import { ApiError } from '../errors.ts';
+import { activeGuideKey, defaultGuideKey, tenantGuide } from '../tenants/tenant-guides.ts';
 import type { TenantSettings } from '../tenants/tenant-settings.ts';
 
 /** The model and interviewer a tenant's interviews use. */
 export interface TenantEngine {
   model: ChatModel;
   interviewer: Interviewer;
-  guide: Guide | undefined;
+  /** The guide this interviewer runs (the shipped default guide or one of the tenant's own). */
+  guide: Guide;
+}
+
+/** Which guide: the one an interview started on (its state's `guideId`), else the tenant's active guide. */
+export interface EngineSelection {
+  tenantId: string;
+  guideKey?: string | undefined;
 }
 
 /** Options of `createModelProvider()`. */
@@ -30,38 +40,79 @@ export type ModelProvider = ReturnType<typeof createModelProvider>;
 
 /** Creates the model provider. */
 export function createModelProvider(options: ModelProviderOptions) {
-  const engines = new Map<string, TenantEngine>();
+  const models = new Map<string, ChatModel>();
+  // Interviewers per model and guide; a tenant's own guides are keyed by tenant, since two tenants may both
+  // upload a guide named "ours@1" with different questions.
+  const engines = new QuickLRU<string, TenantEngine>({ maxSize: 2000 });
 
-  function build(key: string, model: ChatModel): TenantEngine {
-    let engine = engines.get(key);
+  function engineFor(
+    modelKey: string,
+    model: ChatModel,
+    settings: TenantSettings,
+    selection?: EngineSelection,
+  ) {
+    const key = selection?.guideKey ?? (selection ? activeGuideKey(settings) : defaultGuideKey);
+    const guide = tenantGuide(settings, key);
+    if (!guide) {
+      throw new ApiError({
+        status: 409,
+        code: 'conflict',
+        message: `This interview runs on guide "${key}", which the tenant no longer has.`,
+      });
+    }
+    const cacheKey =
+      key === defaultGuideKey ? `${modelKey}|default` : `${modelKey}|${selection?.tenantId}|${key}`;
+    let engine = engines.get(cacheKey);
     if (!engine) {
       engine = {
         model,
-        interviewer: createInterviewer({ model, ...(options.now ? { now: options.now } : {}) }),
-        guide: undefined,
+        guide,
+        interviewer: createInterviewer({ model, guide, ...(options.now ? { now: options.now } : {}) }),
       };
-      engines.set(key, engine);
+      engines.set(cacheKey, engine);
     }
     return engine;
   }
 
+  function modelFor(key: string, make: () => ChatModel): ChatModel {
+    let model = models.get(key);
+    if (!model) {
+      model = make();
+      models.set(key, model);
+    }
+    return model;
+  }
+
   return {
-    /** The engine for a tenant's settings. */
-    forTenant(settings: TenantSettings): TenantEngine {
-      if (options.model) return build('override', options.model);
-      if (!options.openai || !settings.llm.enabled) return build('scripted', scriptedModel());
-      const modelName = settings.llm.model ?? options.openai.model;
+    /**
+     * The engine for a tenant's settings: its model, and the guide of `selection` (an interview's own guide,
+     * or the tenant's active guide when no key is given). Without a selection: the default guide.
+     */
+    forTenant(settings: TenantSettings, selection?: EngineSelection): TenantEngine {
+      if (options.model) {
+        const model = options.model;
+        return engineFor(
+          'override',
+          modelFor('override', () => model),
+          settings,
+          selection,
+        );
+      }
+      if (!options.openai || !settings.llm.enabled) {
+        return engineFor('scripted', modelFor('scripted', scriptedModel), settings, selection);
+      }
+      const openai = options.openai;
+      const modelName = settings.llm.model ?? openai.model;
       const key = `openai:${modelName}`;
-      if (engines.has(key)) return engines.get(key) as TenantEngine;
-      return build(
-        key,
+      const model = modelFor(key, () =>
         openaiModel({
-          apiKey: options.openai.apiKey,
+          apiKey: openai.apiKey,
           model: modelName,
-          ...(options.openai.baseURL ? { baseURL: options.openai.baseURL } : {}),
-          resilience: options.openai.resilience,
+          ...(openai.baseURL ? { baseURL: openai.baseURL } : {}),
+          resilience: openai.resilience,
         }),
       );
+      return engineFor(key, model, settings, selection);
     },
     /** Whether an LLM is configured at all. */
     get usesLlm(): boolean {

@@ -104,7 +104,8 @@ export function createTurnService(options: TurnServiceOptions) {
 
   async function prepare(input: PostMessageInput): Promise<Prepared> {
     const { tenant, interviewId } = input;
-    const engine = models.forTenant(tenant.settings);
+    // A new interview starts on the tenant's active guide.
+    const engine = models.forTenant(tenant.settings, { tenantId: tenant.id });
     const cipher = await options.encryption.forTenant(tenant.id);
     return withTenantPipeline(database, tenant.id, async (pipeline) => {
       // One round trip: the row, locked, then what is stored for this message (a statement of its own, so it
@@ -339,7 +340,11 @@ export function createTurnService(options: TurnServiceOptions) {
     stream: TurnStream,
   ): Promise<void> {
     const { tenant, interviewId } = input;
-    const engine = models.forTenant(tenant.settings);
+    // A started interview goes on with the guide (and version) it started on.
+    const engine = models.forTenant(tenant.settings, {
+      tenantId: tenant.id,
+      guideKey: prepared.state.guideId,
+    });
     const cipher = await options.encryption.forTenant(tenant.id);
     const collected: WireEvent[] = [];
     let nextState: InterviewState;

@@ -42,9 +42,10 @@ export function createReportJobHandler(options: ReportJobOptions) {
       logger.info('report skipped', { tenantId: tenant.id, interviewId, status: row?.status ?? 'missing' });
       return;
     }
-    const engine = models.forTenant(tenant.settings);
+    const engine = models.forTenant(tenant.settings, { tenantId: tenant.id, guideKey: state.guideId });
     const report = await generateReport({
       state,
+      guide: engine.guide,
       ...(engine.model.provider === 'scripted' ? {} : { model: engine.model }),
       cache,
       tenantId: tenant.id,

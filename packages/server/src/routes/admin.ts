@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { withTenant } from '../db/scope.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -15,6 +16,7 @@ import { validate } from '../http/validation.ts';
 import { assertReportVisible } from '../insights/insights.service.ts';
 import type { Actor } from '../interviews/interview.service.ts';
 import type { Services } from '../services.ts';
+import { acceptGuide, activeGuide, activeGuideKey, defaultGuideKey } from '../tenants/tenant-guides.ts';
 
 /** HR admin routes (`/v1/admin`), authorised by an admin token; analysts read, admins also change. */
 export function adminRoutes(services: Services) {
@@ -86,6 +88,57 @@ export function adminRoutes(services: Services) {
     );
     return c.json({ tenant: { id: tenant.id, name: tenant.name }, settings: tenant.settings });
   });
+
+  app.get('/guide', async (c) => {
+    const { settings } = c.get('tenant');
+    const key = activeGuideKey(settings);
+    return c.json({
+      key,
+      isDefault: key === defaultGuideKey,
+      guide: activeGuide(settings),
+      versions: Object.keys(settings.guides),
+    });
+  });
+
+  // The guide's own schema (the SDK's parseGuide) validates the body and names the bad field.
+  app.put('/guide', onlyAdmins, validate('json', z.unknown()), async (c) => {
+    const tenant = c.get('tenant');
+    const { key, guide } = acceptGuide(tenant.settings, c.req.valid('json'));
+    const updated = await services.tenants.updateSettings(tenant.id, {
+      guides: { ...tenant.settings.guides, [key]: guide },
+      activeGuide: key,
+    });
+    await auditGuide(c, updated.id, 'guide.update', { key });
+    return c.json({ key, isDefault: false, guide: activeGuide(updated.settings) });
+  });
+
+  app.delete('/guide', onlyAdmins, async (c) => {
+    const tenant = c.get('tenant');
+    // Stored versions stay: interviews started on them finish on them.
+    const { activeGuide: _previous, ...rest } = tenant.settings;
+    const updated = await services.tenants.updateSettings(tenant.id, { ...rest, activeGuide: undefined });
+    await auditGuide(c, updated.id, 'guide.reset', { key: defaultGuideKey });
+    return c.json({ key: defaultGuideKey, isDefault: true, guide: activeGuide(updated.settings) });
+  });
+
+  async function auditGuide(
+    c: { get: (key: 'credential' | 'requestId') => unknown },
+    tenantId: string,
+    action: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await withTenant(services.database, tenantId, (db) =>
+      recordAudit(db, tenantId, [
+        {
+          actorType: 'admin',
+          actorId: actor(c).id,
+          action,
+          requestId: c.get('requestId') as string,
+          details,
+        },
+      ]),
+    );
+  }
 
   app.get('/keys', onlyAdmins, async (c) =>
     c.json({ keys: await services.tokens.listKeys(c.get('tenant').id) }),

@@ -138,7 +138,12 @@ describe('HTTP guards', () => {
     };
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(['/v1/interview/messages', '/v1/interviews/{id}/report', '/v1/admin/settings']),
+      expect.arrayContaining([
+        '/v1/interview/messages',
+        '/v1/interviews/{id}/report',
+        '/v1/admin/settings',
+        '/v1/admin/guide',
+      ]),
     );
     expect((await fixture.app.request('/readyz')).status).toBe(200);
     const widget = await createTestApp('pglite', {

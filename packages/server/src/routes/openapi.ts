@@ -1,3 +1,4 @@
+import { guideSchema } from '@exitbot/sdk';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../http/context.ts';
@@ -27,7 +28,7 @@ import { privacyOperations } from '../privacy/openapi-operations.ts';
 type Security = 'interviewToken' | 'apiKey' | 'adminToken' | 'none';
 
 interface Operation {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   security: Security;
@@ -191,6 +192,35 @@ const operations: Operation[] = [
     body: tenantSettingsPatchSchema,
     response: { status: 200, schema: settingsResultSchema },
     errors: [400, 401, 403, 429],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/guide',
+    tag: 'Admin',
+    summary: "The guide new interviews start on (the tenant's own, or the default), and the stored versions",
+    security: 'adminToken',
+    response: { status: 200 },
+    errors: [401, 429],
+  },
+  {
+    method: 'put',
+    path: '/v1/admin/guide',
+    tag: 'Admin',
+    summary:
+      "Upload the tenant's own guide (admin role): validated, stored as <id>@<version>, used by new interviews; running ones finish on their version",
+    security: 'adminToken',
+    body: guideSchema,
+    response: { status: 200 },
+    errors: [400, 401, 403, 409, 429],
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/guide',
+    tag: 'Admin',
+    summary: 'Go back to the default guide for new interviews (admin role)',
+    security: 'adminToken',
+    response: { status: 200 },
+    errors: [401, 403, 429],
   },
   {
     method: 'get',

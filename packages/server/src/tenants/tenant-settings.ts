@@ -40,6 +40,13 @@ export const tenantSettingsSchema = z.object({
     .default({ enabled: true }),
   /** Invitations from HRIS events: involuntary terminations, timing, reminder, due date. */
   invitations: invitationSettingsSchema.default(defaultInvitationSettings),
+  /**
+   * The tenant's own interview guides by key (`<id>@<version>`), validated on upload (`PUT /v1/admin/guide`).
+   * Earlier versions stay so that interviews started on them finish on them.
+   */
+  guides: z.record(z.string().max(200), z.unknown()).default({}),
+  /** Key of the guide new interviews start on; unset means the shipped default guide. */
+  activeGuide: z.string().max(200).optional(),
 });
 
 /** Validated tenant settings with defaults applied. */
