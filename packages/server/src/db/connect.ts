@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kysely, sql } from 'kysely';
 import type { Pool } from 'pg';
+import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import type { Database } from './database.ts';
 
 /** Which engine is behind the Kysely instance. */
@@ -26,7 +27,10 @@ export interface DatabaseHandle {
 export interface OpenDatabaseOptions {
   /** A postgres:// URL; when absent the embedded PGlite database is used. */
   databaseUrl?: string;
-  /** PGlite folder (its files live in `<dataDir>/pgdata`); 'memory://' for an in-memory database. */
+  /**
+   * PGlite folder (its files live in `<dataDir>/pgdata`); 'memory://' for an in-memory database. A folder is
+   * locked for this process until `close()` (`DataDirLockedError` when another process has it open).
+   */
   dataDir?: string;
   /** Pool size for Postgres. Default 10. */
   poolSize?: number;
@@ -43,6 +47,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let db: Kysely<Database>;
   let kind: DatabaseKind;
   let pool: Pool | undefined;
+  let lock: DataDirLock | undefined;
   if (options.databaseUrl) {
     const [{ default: pg }, { PostgresDialect }] = await Promise.all([import('pg'), import('kysely')]);
     pool = new pg.Pool({
@@ -73,10 +78,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     let location = dataDir;
     if (!dataDir.startsWith('memory://')) {
       await mkdir(dataDir, { recursive: true });
+      lock = lockDataDir(dataDir);
       location = join(dataDir, 'pgdata');
     }
-    const pglite = new PGlite(location, { parsers: { [dateOid]: (value: string) => value } });
-    db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    try {
+      const pglite = new PGlite(location, { parsers: { [dateOid]: (value: string) => value } });
+      db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
     kind = 'pglite';
   }
   return {
@@ -86,6 +97,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
