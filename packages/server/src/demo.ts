@@ -1,4 +1,9 @@
+import { sampleInterviews } from './insights/sample-data.ts';
+import { seedCompletedInterviews } from './insights/seed.ts';
 import type { Services } from './services.ts';
+
+/** Completed sample interviews the demo tenant starts with, so the dashboard has something to show. */
+const demoSampleSize = 120;
 
 /** Fixed id of the demo tenant, so every start finds the one it made before. */
 export const demoTenantId = '00000000-0000-4000-8000-00000000de70';
@@ -27,6 +32,13 @@ export async function ensureDemo(services: Services): Promise<DemoSeed> {
     });
     created = true;
     apiKey = (await services.apiKeys.create({ tenantId: tenant.id, name: 'demo' })).key;
+    // Eighteen months of made-up completed interviews up to this month (deterministic sample data).
+    const lastMonth = new Date().toISOString().slice(0, 7);
+    await seedCompletedInterviews(
+      services.database,
+      tenant.id,
+      sampleInterviews({ count: demoSampleSize, lastMonth }),
+    );
   }
   await services.tokens.ensureServerKey(tenant.id);
   const [interview] = await services.interviews.create(
