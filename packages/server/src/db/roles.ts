@@ -13,7 +13,7 @@ export const appRole = 'exitbot_app';
 /** Role of the job runner when it claims jobs across tenants (outbox only). */
 export const workerRole = 'exitbot_worker';
 
-/** Creates the three roles if missing and lets the connecting user switch to them. Idempotent. */
+/** Creates the three roles if missing and makes the connecting user a member that inherits them and may SET ROLE to them. Idempotent. */
 export async function ensureRoles(db: AnyDatabase): Promise<void> {
   await sql`
     do $$
@@ -28,8 +28,17 @@ export async function ensureRoles(db: AnyDatabase): Promise<void> {
             null; -- another database of this cluster created it at the same moment
           end;
         end if;
-        if not (select rolsuper from pg_roles where rolname = current_user)
-           and not pg_has_role(current_user, role_name, 'member') then
+        if (select rolsuper from pg_roles where rolname = current_user) then
+          null;
+        elsif current_setting('server_version_num')::int >= 160000 then
+          -- Postgres 16+: creating a role makes its CREATEROLE creator a member WITH ADMIN only (no
+          -- INHERIT, no SET), so 'member' is already true; ownership changes need SET, and altering the
+          -- tables once exitbot_owner owns them needs INHERIT.
+          if not (pg_has_role(current_user, role_name, 'usage') and pg_has_role(current_user, role_name, 'set')) then
+            execute format('grant %I to %I with inherit true, set true', role_name, current_user);
+          end if;
+        elsif not pg_has_role(current_user, role_name, 'usage') then
+          -- Up to 15 membership alone allows SET ROLE; 'usage' also asks for inherited privileges.
           execute format('grant %I to %I', role_name, current_user);
         end if;
       end loop;
