@@ -6,6 +6,7 @@ import { enableCompileCache } from 'node:module';
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from './env.ts';
 import { createLogger, type Logger } from './logger.ts';
+import type { RunningServer } from './serve.ts';
 
 // Node caches the compiled code of our modules and dependencies between starts (in the OS temp folder).
 enableCompileCache?.();
@@ -53,6 +54,24 @@ function configOrExit(): Config {
 }
 
 async function serveCommand(config: Config, logger: Logger): Promise<void> {
+  // Signals are handled from the first moment: a SIGTERM while migrations or the demo seed run (the
+  // orchestrator gave up waiting, or the user pressed Ctrl-C) stops cleanly and exits 0, not 143.
+  const stopping = new AbortController();
+  let server: RunningServer | undefined;
+  const stop = (signal: string) => {
+    if (stopping.signal.aborted) return;
+    logger.info('signal received', { signal, started: server !== undefined });
+    stopping.abort();
+    server?.close().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   const database = import('./db/connect.ts').then(({ openDatabase }) =>
     openDatabase({
       ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
@@ -63,22 +82,15 @@ async function serveCommand(config: Config, logger: Logger): Promise<void> {
   );
   database.catch(() => undefined);
   const { startServer } = await import('./serve.ts');
-  const server = await startServer({ config, logger, database });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('signal received', { signal });
-    server.close().then(
-      () => process.exit(0),
-      (error) => {
-        logger.error('shutdown failed', { error });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  try {
+    server = await startServer({ config, logger, database, signal: stopping.signal });
+  } catch (error) {
+    if (stopping.signal.aborted && error === stopping.signal.reason) {
+      logger.info('stopped during startup');
+      process.exit(0);
+    }
+    throw error;
+  }
 }
 
 async function main(argv: string[]): Promise<void> {

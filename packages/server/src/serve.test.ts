@@ -1,10 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from './db/connect.ts';
+import { demoTenantId } from './demo.ts';
 import { loadConfig } from './env.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './serve.ts';
+
+const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
 describe('startServer on an embedded PGlite data folder', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'exitbot-serve-test-'));
@@ -39,5 +46,97 @@ describe('startServer on an embedded PGlite data folder', () => {
     });
     expect(again.status).toBe(200);
     await second.close();
+  }, 120_000);
+});
+
+describe('stopping while the server starts', () => {
+  const folders: string[] = [];
+  const newFolder = () => {
+    const folder = mkdtempSync(join(tmpdir(), 'exitbot-serve-stop-'));
+    folders.push(folder);
+    return folder;
+  };
+  afterAll(() => {
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('should let the demo seed finish, close the port and the database, and reject with the abort reason when aborted after listen', async () => {
+    const dataDir = newFolder();
+    const config = loadConfig({
+      PORT: '0',
+      EXITBOT_DATA_DIR: dataDir,
+      EXITBOT_WIDGET_DIR: '/nonexistent',
+    });
+    const stopping = new AbortController();
+    let url = '';
+    // Aborts the moment the server listens: the demo seed has started and is not finished.
+    const logger = createLogger({
+      level: 'info',
+      write: (line) => {
+        const entry = JSON.parse(line) as { msg: string; url?: string };
+        if (entry.msg === 'listening') {
+          url = entry.url ?? '';
+          stopping.abort();
+        }
+      },
+    });
+    await expect(
+      startServer({ config, logger, announce: false, signal: stopping.signal }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+    expect(url).toMatch(/^http:\/\/[^/]+:\d+$/);
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    // The folder lock is gone (the database is closed) and the seed was not cut half-way.
+    expect(existsSync(join(dataDir, 'lock'))).toBe(false);
+    const database = await openDatabase({ dataDir });
+    try {
+      const tenants = await sql<{ id: string }>`select id from tenants`.execute(database.db);
+      expect(tenants.rows).toEqual([{ id: demoTenantId }]);
+    } finally {
+      await database.close();
+    }
+  }, 120_000);
+
+  it('should exit 0 on SIGTERM right after /healthz answers, before the demo is announced', async () => {
+    const dataDir = newFolder();
+    const child = spawn(process.execPath, [cli, 'serve'], {
+      env: {
+        ...process.env,
+        DATABASE_URL: '',
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        EXITBOT_DATA_DIR: dataDir,
+        EXITBOT_WIDGET_DIR: '/nonexistent',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let stderr = '';
+    let signalled = false;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const listening = /"msg":"listening".*?"url":"([^"]+)"/.exec(output);
+        if (listening && !signalled) {
+          signalled = true;
+          // /healthz answers, then SIGTERM at once (what an orchestrator does when a rollout is cancelled).
+          fetch(`${listening[1]}/healthz`).then((response) => {
+            expect(response.status).toBe(200);
+            child.kill('SIGTERM');
+            resolve();
+          }, reject);
+        }
+      });
+      child.once('exit', () => reject(new Error(`exited before listening: ${output}${stderr}`)));
+    });
+    expect(await exited, stderr).toEqual({ code: 0, signal: null });
+    expect(output).toContain('"msg":"signal received"');
+    expect(output).toContain('"msg":"stopped"');
+    expect(existsSync(join(dataDir, 'lock'))).toBe(false);
   }, 120_000);
 });

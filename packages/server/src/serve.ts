@@ -15,7 +15,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts the HTTP server: database, migrations, demo seed (when on), job runner, then listen. */
+/**
+ * Starts the HTTP server: database, migrations, listen, job runner and demo seed (when on); resolves once the
+ * demo is seeded. When `signal` aborts before that, it waits for the step under way (migrations, the seed),
+ * closes what it opened and rejects with `signal.reason`.
+ */
 export async function startServer(options: {
   config: Config;
   logger: Logger;
@@ -23,14 +27,24 @@ export async function startServer(options: {
   announce?: boolean;
   /** A database already being opened. */
   database?: Promise<DatabaseHandle>;
+  /** Stops a start under way (a SIGTERM before the server is up); after the start, call `close()`. */
+  signal?: AbortSignal;
 }): Promise<RunningServer> {
-  const { config, logger } = options;
+  const { config, logger, signal } = options;
+  if (signal?.aborted) {
+    await (await options.database?.catch(() => undefined))?.close();
+    signal.throwIfAborted();
+  }
   const started = performance.now();
   const { services, database } = await openRuntime({
     config,
     logger,
     ...(options.database ? { database: options.database } : {}),
   });
+  if (signal?.aborted) {
+    await database.close();
+    signal.throwIfAborted();
+  }
   // The demo is seeded after listen (the start is not held up); /demo waits for it.
   if (config.demo) services.demoTenantId = demoTenantId;
   const app = createApp(services);
@@ -49,13 +63,21 @@ export async function startServer(options: {
         )
       : app.fetch(request, env as never);
   const server = serve({ fetch: fetchOrDrain, port: config.port, hostname: config.host });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (error) {
+    // EADDRINUSE and the like: release the database (and the PGlite folder lock) before failing.
+    await database.close().catch(() => undefined);
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   const startupMs = Math.round(performance.now() - started);
-  const seeding = config.demo ? ensureDemo(services) : Promise.resolve(undefined);
+  const seeding: Promise<DemoSeed | undefined> = config.demo
+    ? ensureDemo(services)
+    : Promise.resolve(undefined);
   services.demoReady = seeding.then(() => undefined);
   services.jobs.start();
   // Retention sweeps are queued per tenant on a schedule; erasures reach this replica's caches.
@@ -68,24 +90,8 @@ export async function startServer(options: {
     model: services.models.usesLlm ? (config.openai?.model ?? 'custom') : 'scripted',
     startupMs,
   });
-  const demo: DemoSeed | undefined = await seeding;
-  if (demo && options.announce !== false) {
-    const lines = [
-      '',
-      `ExitBot is running on ${base} (${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'Postgres'}, ${services.models.usesLlm ? 'LLM interviewer' : 'scripted interviewer: set OPENAI_API_KEY for the LLM'})`,
-      '',
-      `  Demo HR portal (employee interview):  ${base}/demo`,
-      `  HR admin page:                        ${base}/admin#token=${demo.adminToken}`,
-      `  Admin token (${config.adminTokenTtlHours} h):                 ${demo.adminToken}`,
-      ...(demo.apiKey ? [`  Demo tenant API key (shown once):     ${demo.apiKey}`] : []),
-      `  API description:                      ${base}/openapi.json`,
-      '',
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-  }
-
   let closing: Promise<void> | undefined;
-  return {
+  const running: RunningServer = {
     url: base,
     port,
     close() {
@@ -102,6 +108,8 @@ export async function startServer(options: {
         services.privacy.stopSchedule();
         services.cachePurger.stop();
         await services.jobs.stop();
+        // A stop during startup lets the demo seed finish its transactions before the database closes.
+        await seeding.catch(() => undefined);
         // Streams have ended with their turns; anything still open is cut now.
         if ('closeAllConnections' in server) server.closeAllConnections();
         await serverClosed;
@@ -111,4 +119,33 @@ export async function startServer(options: {
       return closing;
     },
   };
+  // A stop during the seed starts draining at once (new requests get 503); the seed itself is awaited.
+  const stopDuringStartup = () => void running.close().catch(() => undefined);
+  signal?.addEventListener('abort', stopDuringStartup, { once: true });
+  const demo = await seeding.catch(async (error: unknown) => {
+    if (signal?.aborted) return undefined;
+    await running.close().catch(() => undefined);
+    throw error;
+  });
+  signal?.removeEventListener('abort', stopDuringStartup);
+  if (signal?.aborted) {
+    await running.close();
+    signal.throwIfAborted();
+  }
+  if (demo && options.announce !== false) {
+    const lines = [
+      '',
+      `ExitBot is running on ${base} (${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'Postgres'}, ${services.models.usesLlm ? 'LLM interviewer' : 'scripted interviewer: set OPENAI_API_KEY for the LLM'})`,
+      '',
+      `  Demo HR portal (employee interview):  ${base}/demo`,
+      `  HR admin page:                        ${base}/admin#token=${demo.adminToken}`,
+      `  Admin token (${config.adminTokenTtlHours} h):                 ${demo.adminToken}`,
+      ...(demo.apiKey ? [`  Demo tenant API key (shown once):     ${demo.apiKey}`] : []),
+      `  API description:                      ${base}/openapi.json`,
+      '',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+
+  return running;
 }
