@@ -171,11 +171,19 @@ async function main(argv: string[]): Promise<void> {
         if (!tenant) fail(`no tenant ${values.tenant}`);
         if (values.interview) {
           if (!isUuid(values.interview)) fail('--interview must be a uuid');
-          const interview = await services.interviews.get(tenant, values.interview, { identity: false });
+          await services.interviews.get(tenant, values.interview, { identity: false });
+          // Signed with the current token version, like the HRIS links: a token without `ver` counts as
+          // version 1 and is refused once the interview has been re-issued.
+          const invitation = await services.invitations.invitation(tenant, values.interview);
+          if (invitation.revokedAt)
+            fail(
+              `interview ${values.interview} was revoked at ${invitation.revokedAt}; re-issue it (POST /v1/hris/interviews/${values.interview}/reissue) to sign a new link`,
+            );
           const token = await services.tokens.issueInterviewToken({
             tenantId: tenant.id,
-            interviewId: interview.id,
-            expiresAt: new Date(interview.expiresAt),
+            interviewId: invitation.interviewId,
+            expiresAt: new Date(invitation.expiresAt),
+            version: invitation.tokenVersion,
           });
           process.stdout.write(`${token}\n`);
           return;
