@@ -296,20 +296,47 @@ interface OpenedStream {
   unlinkCaller: () => void;
 }
 
-/** `next()` on the stream, failing with `model-timeout` when no chunk arrives in time. */
-async function nextWithin(opened: OpenedStream, ms: number): Promise<IteratorResult<string>> {
+/**
+ * The gaps between chunks of an open stream, watched with one timer per stream: each chunk only moves a
+ * deadline (a timer per chunk costs more than relaying the chunk). When a gap exceeds `ms`, the request is
+ * aborted and the pending `next()` fails with `model-timeout`, even if the model ignores the abort.
+ */
+function watchGaps(opened: OpenedStream, ms: number) {
+  let deadline = Date.now() + ms;
+  let waiting = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let fail!: (error: unknown) => void;
   const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      opened.controller.abort();
-      reject(timeoutError(ms, 'no further text'));
-    }, ms);
+    fail = reject;
   });
-  try {
-    return await Promise.race([opened.iterator.next(), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
+  timedOut.catch(() => {});
+  const check = () => {
+    // The consumer's own time between two reads does not count as a gap of the model.
+    const left = waiting ? deadline - Date.now() : ms;
+    if (left > 0) {
+      timer = setTimeout(check, left);
+      return;
+    }
+    timer = undefined;
+    opened.controller.abort();
+    fail(timeoutError(ms, 'no further text'));
+  };
+  timer = setTimeout(check, ms);
+  return {
+    /** `next()` on the stream, failing with `model-timeout` when no chunk arrives in time. */
+    async next(): Promise<IteratorResult<string>> {
+      deadline = Date.now() + ms;
+      waiting = true;
+      try {
+        return await Promise.race([opened.iterator.next(), timedOut]);
+      } finally {
+        waiting = false;
+      }
+    },
+    stop(): void {
+      clearTimeout(timer);
+    },
+  };
 }
 
 /**
@@ -404,11 +431,12 @@ export function withResilience(model: ChatModel, options: ResilienceOptions = {}
       throw error;
     }
     let failure: unknown;
+    const gaps = watchGaps(stream, settings.streamTimeoutMs);
     try {
       if (stream.first.done) return;
       yield stream.first.value;
       while (true) {
-        const result = await nextWithin(stream, settings.streamTimeoutMs);
+        const result = await gaps.next();
         if (result.done) return;
         yield result.value;
       }
@@ -416,6 +444,7 @@ export function withResilience(model: ChatModel, options: ResilienceOptions = {}
       failure = callerSignal?.aborted ? abortedError(callerSignal) : error;
       throw failure;
     } finally {
+      gaps.stop();
       // A consumer that stops early is not a failure of the provider.
       finish(failure);
       stream.unlinkCaller();

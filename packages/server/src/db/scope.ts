@@ -72,6 +72,12 @@ async function runScoped<T>(
 export interface Statement {
   sql: string;
   parameters: readonly unknown[];
+  /**
+   * Postgres: prepare it under this name once per connection and reuse the plan (no parse and plan per
+   * run). One name per SQL text; list columns instead of `*`, or a column added by a later migration
+   * would fail the prepared statement ("cached plan must not change result type").
+   */
+  name?: string;
 }
 
 /** The transaction `withTenantPipeline()` hands to its work. */
@@ -123,13 +129,17 @@ async function pipelineOnPostgres<T>(
   };
   const pending: Promise<unknown>[] = [];
   let broken: Error | undefined;
-  const issue = (text: string, parameters?: readonly unknown[]): Promise<QueryResult> => {
+  const issue = (text: string, parameters?: readonly unknown[], name?: string): Promise<QueryResult> => {
     if (socket && !corked) {
       corked = true;
       socket.cork();
       process.nextTick(uncork);
     }
-    const result = parameters ? client.query(text, parameters as unknown[]) : client.query(text);
+    const result = name
+      ? client.query({ name, text, values: parameters as unknown[] })
+      : parameters
+        ? client.query(text, parameters as unknown[])
+        : client.query(text);
     pending.push(
       result.catch((error: Error & { severity?: string }) => {
         // A database error leaves the connection usable; anything else (socket, protocol) does not.
@@ -141,7 +151,7 @@ async function pipelineOnPostgres<T>(
   let committed: Promise<void> | undefined;
   const pipeline: TenantPipeline = {
     send: async <Row>(statement: Statement) =>
-      (await issue(statement.sql, statement.parameters)).rows as Row[],
+      (await issue(statement.sql, statement.parameters, statement.name)).rows as Row[],
     commit() {
       if (!committed) {
         committed = issue('commit').then((result) => {

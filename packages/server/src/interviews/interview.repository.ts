@@ -295,11 +295,32 @@ export async function databaseNow(db: Kysely<Database>): Promise<Date> {
 
 /** The interview row with its state, row-locked until the transaction ends (the turn's first statement). */
 export function lockInterviewStatement(tenantId: string, id: string): Statement {
-  return {
-    sql: 'select * from interviews where tenant_id = $1 and id = $2 for update',
-    parameters: [tenantId, id],
-  };
+  return { name: 'turn_lock_interview', sql: lockInterviewSql, parameters: [tenantId, id] };
 }
+const lockInterviewSql = `select ${[...summaryColumns, 'state'].join(', ')} from interviews
+  where tenant_id = $1 and id = $2 for update`;
+
+const messageColumns = [
+  'tenant_id',
+  'interview_id',
+  'seq',
+  'role',
+  'kind',
+  'topic_id',
+  'text',
+  'client_message_id',
+  'reply_to',
+  'sentiment_score',
+  'sentiment_label',
+  'degraded',
+  'events',
+  'created_at',
+] as const satisfies readonly (keyof MessageRow)[];
+const openingSql = `select ${messageColumns.join(', ')} from messages
+  where tenant_id = $1 and interview_id = $2 and reply_to = 0`;
+const messageAndReplySql = `select ${messageColumns.join(', ')} from messages
+  where tenant_id = $1 and interview_id = $2 and (client_message_id = $3 or reply_to = (
+    select seq from messages where tenant_id = $1 and interview_id = $2 and client_message_id = $3))`;
 
 /**
  * What is stored for a posted message: without `clientMessageId` (a start), the opening question; with it,
@@ -313,14 +334,11 @@ export function turnMessagesStatement(
   clientMessageId: string | undefined,
 ): Statement {
   if (clientMessageId === undefined) {
-    return {
-      sql: 'select * from messages where tenant_id = $1 and interview_id = $2 and reply_to = 0',
-      parameters: [tenantId, interviewId],
-    };
+    return { name: 'turn_opening', sql: openingSql, parameters: [tenantId, interviewId] };
   }
   return {
-    sql: `select * from messages where tenant_id = $1 and interview_id = $2 and (client_message_id = $3 or reply_to = (
-        select seq from messages where tenant_id = $1 and interview_id = $2 and client_message_id = $3))`,
+    name: 'turn_message_and_reply',
+    sql: messageAndReplySql,
     parameters: [tenantId, interviewId, clientMessageId],
   };
 }
@@ -350,7 +368,9 @@ export function storeAnswerStatement(input: {
 }): Statement {
   const { message } = input;
   return {
-    sql: input.activate ? storeAnswerSqls.activate : storeAnswerSqls.keepStatus,
+    ...(input.activate
+      ? { name: 'turn_store_answer_activate', sql: storeAnswerSqls.activate }
+      : { name: 'turn_store_answer', sql: storeAnswerSqls.keepStatus }),
     parameters: [
       message.tenant_id,
       message.interview_id,
@@ -419,5 +439,7 @@ export function storeReplyStatement(input: {
   ];
   if (input.endJob)
     parameters.push(input.endJob.topic, JSON.stringify(input.endJob.payload), input.endJob.key);
-  return { sql: input.endJob ? storeReplySqls.ended : storeReplySqls.continuing, parameters };
+  return input.endJob
+    ? { name: 'turn_store_last_reply', sql: storeReplySqls.ended, parameters }
+    : { name: 'turn_store_reply', sql: storeReplySqls.continuing, parameters };
 }
