@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from './connect.ts';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.ts';
 
@@ -28,7 +28,7 @@ describe('PGlite data folder lock', () => {
     const dataDir = newFolder();
     const first = await openDatabase({ dataDir });
     await sql`select 1`.execute(first.db);
-    expect(readFileSync(join(dataDir, 'lock'), 'utf8').trim()).toBe(String(process.pid));
+    expect(readFileSync(join(dataDir, 'lock'), 'utf8')).toBe(`${process.pid}\n${hostname()}\n`);
 
     const second = openDatabase({ dataDir });
     await expect(second).rejects.toBeInstanceOf(DataDirLockedError);
@@ -59,7 +59,7 @@ describe('PGlite data folder lock', () => {
     const pid = deadPid();
     writeFileSync(join(dataDir, 'lock'), `${pid}\n`);
     const database = await openDatabase({ dataDir });
-    expect(readFileSync(join(dataDir, 'lock'), 'utf8').trim()).toBe(String(process.pid));
+    expect(readFileSync(join(dataDir, 'lock'), 'utf8')).toBe(`${process.pid}\n${hostname()}\n`);
     await sql`select 1`.execute(database.db);
     await database.close();
     expect(existsSync(join(dataDir, 'lock'))).toBe(false);
@@ -87,5 +87,33 @@ describe('PGlite data folder lock', () => {
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script]);
     expect(child.status, child.stderr.toString()).toBe(0);
     expect(existsSync(join(dataDir, 'lock'))).toBe(false);
+  });
+
+  it('should refuse a lock of another host (or container) while it is refreshed, and take it over once it is a minute old', () => {
+    const dataDir = newFolder();
+    const lockPath = join(dataDir, 'lock');
+    // Pid 1 of another container: this process cannot check it, only the heartbeat tells.
+    writeFileSync(lockPath, '1\nsome-other-container\n');
+    expect(() => lockDataDir(dataDir)).toThrow('in use by process 1 on host some-other-container');
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    utimesSync(lockPath, twoMinutesAgo, twoMinutesAgo);
+    const lock = lockDataDir(dataDir);
+    expect(readFileSync(lockPath, 'utf8')).toBe(`${process.pid}\n${hostname()}\n`);
+    lock.release();
+  });
+
+  it('should refresh the lock while it is held so that other hosts see it alive', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      const dataDir = newFolder();
+      const lock = lockDataDir(dataDir);
+      const twoMinutesAgo = new Date(Date.now() - 120_000);
+      utimesSync(lock.path, twoMinutesAgo, twoMinutesAgo);
+      vi.advanceTimersByTime(15_000);
+      expect(Date.now() - statSync(lock.path).mtimeMs).toBeLessThan(5_000);
+      lock.release();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
