@@ -32,13 +32,6 @@ export async function ensureDemo(services: Services): Promise<DemoSeed> {
     });
     created = true;
     apiKey = (await services.apiKeys.create({ tenantId: tenant.id, name: 'demo' })).key;
-    // Eighteen months of made-up completed interviews up to this month (deterministic sample data).
-    const lastMonth = new Date().toISOString().slice(0, 7);
-    await seedCompletedInterviews(
-      services.database,
-      tenant.id,
-      sampleInterviews({ count: demoSampleSize, lastMonth }),
-    );
   }
   await services.tokens.ensureServerKey(tenant.id);
   const [interview] = await services.interviews.create(
@@ -65,5 +58,15 @@ export async function ensureDemo(services: Services): Promise<DemoSeed> {
     expiresAt: new Date(Date.now() + services.config.adminTokenTtlHours * 3_600_000),
   });
   services.demoTenantId = tenant.id;
+  if (created) {
+    // Eighteen months of made-up completed interviews up to this month (deterministic sample data), after
+    // the keys exist so that /demo works while they are written.
+    const lastMonth = new Date().toISOString().slice(0, 7);
+    await seedCompletedInterviews(
+      services.database,
+      tenant.id,
+      sampleInterviews({ count: demoSampleSize, lastMonth }),
+    );
+  }
   return { tenantId: tenant.id, created, apiKey, interviewLink: interview?.link ?? '', adminToken };
 }
