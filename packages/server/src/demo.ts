@@ -1,9 +1,4 @@
-import { sampleInterviews } from './insights/sample-data.ts';
-import { seedCompletedInterviews } from './insights/seed.ts';
 import type { Services } from './services.ts';
-
-/** Completed sample interviews the demo tenant starts with, so the dashboard has something to show. */
-const demoSampleSize = 120;
 
 /** Fixed id of the demo tenant, so every start finds the one it made before. */
 export const demoTenantId = '00000000-0000-4000-8000-00000000de70';
@@ -58,15 +53,5 @@ export async function ensureDemo(services: Services): Promise<DemoSeed> {
     expiresAt: new Date(Date.now() + services.config.adminTokenTtlHours * 3_600_000),
   });
   services.demoTenantId = tenant.id;
-  if (created) {
-    // Eighteen months of made-up completed interviews up to this month (deterministic sample data), after
-    // the keys exist so that /demo works while they are written.
-    const lastMonth = new Date().toISOString().slice(0, 7);
-    await seedCompletedInterviews(
-      services.database,
-      tenant.id,
-      sampleInterviews({ count: demoSampleSize, lastMonth }),
-    );
-  }
   return { tenantId: tenant.id, created, apiKey, interviewLink: interview?.link ?? '', adminToken };
 }
