@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { TranscriptEntry } from '@exitbot/sdk/client';
 import { createApp, createLogger, ensureDemo, loadConfig, openRuntime, type Services } from '@exitbot/server';
 import { serve } from '@hono/node-server';
+import pg from 'pg';
 import { buildWidget } from '../../packages/widget/scripts/build.ts';
 
 let widgetBuild: Promise<unknown> | undefined;
@@ -63,8 +64,11 @@ export async function startExitBotServer(options: ExitBotServerOptions): Promise
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'exitbot-e2e-'));
   const url = `http://127.0.0.1:${port}`;
+  // A database of its own on Postgres: the demo tenant has a fixed id, and rows a previous run left behind
+  // were encrypted under that run's generated master key.
+  const database_ = process.env.DATABASE_URL ? await createDatabase(process.env.DATABASE_URL) : undefined;
   const config = loadConfig({
-    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    ...(database_ ? { DATABASE_URL: database_.url } : {}),
     PORT: String(port),
     HOST: '127.0.0.1',
     EXITBOT_DATA_DIR: dataDir,
@@ -131,7 +135,34 @@ export async function startExitBotServer(options: ExitBotServerOptions): Promise
         server.close(() => resolve());
       });
       await database.close();
+      await database_?.drop();
       await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Creates an empty database next to the one in `baseUrl`; `drop()` removes it. */
+async function createDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `exitbot_e2e_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: baseUrl });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await client.end();
+      }
     },
   };
 }
