@@ -1,5 +1,5 @@
 export type { ChatMessage, ChatModel, JsonSchema, ModelCallOptions } from './chat-model.ts';
-export { isAbortError, isDegradedError, isRetryableStatus, parseRetryAfterMs } from './model-errors.ts';
+export { isAbortError, isDegradedError } from './model-errors.ts';
 export { type OpenAIModelOptions, openaiModel } from './openai-model.ts';
 export {
   type CircuitBreakerStatus,

@@ -1,10 +1,16 @@
-import { type ChatModel, createInterviewer, type Guide, type Interviewer, scriptedModel } from '@exitbot/sdk';
+import {
+  type ChatModel,
+  createInterviewer,
+  type Guide,
+  type Interviewer,
+  openaiModel,
+  scriptedModel,
+} from '@exitbot/sdk';
 import QuickLRU from 'quick-lru';
 import type { Config } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { activeGuideKey, defaultGuideKey, tenantGuide } from '../tenants/tenant-guides.ts';
 import type { TenantSettings } from '../tenants/tenant-settings.ts';
-import { openaiCompatibleModel } from './openai-compatible-model.ts';
 
 /** The model and interviewer a tenant's interviews use. */
 export interface TenantEngine {
@@ -99,8 +105,7 @@ export function createModelProvider(options: ModelProviderOptions) {
       const modelName = settings.llm.model ?? openai.model;
       const key = `openai:${modelName}`;
       const model = modelFor(key, () =>
-        // The SDK's openaiModel, with the streamed call (every turn) over node:http (see that module).
-        openaiCompatibleModel({
+        openaiModel({
           apiKey: openai.apiKey,
           model: modelName,
           ...(openai.baseURL ? { baseURL: openai.baseURL } : {}),
