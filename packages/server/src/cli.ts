@@ -72,15 +72,17 @@ async function serveCommand(config: Config, logger: Logger): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  const database = import('./db/connect.ts').then(({ openDatabase }) =>
-    openDatabase({
-      ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
-      poolSize: config.poolSize,
-      onConnectionError: (error: Error) =>
-        logger.warn('database connection lost; the pool opens a new one', { error }),
-    }),
-  );
+  const { openDatabase } = await import('./db/connect.ts');
+  const database = openDatabase({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),
+    poolSize: config.poolSize,
+    onConnectionError: (error: Error) =>
+      logger.warn('database connection lost; the pool opens a new one', { error }),
+  });
   database.catch(() => undefined);
+  // PGlite reads and compiles its WebAssembly and boots Postgres in the background once created: let it get
+  // that far before the app's modules take the main thread (the two then overlap instead of queueing).
+  await database.catch(() => undefined);
   const { startServer } = await import('./serve.ts');
   try {
     server = await startServer({ config, logger, database, signal: stopping.signal });

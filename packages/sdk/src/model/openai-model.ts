@@ -1,5 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAI } from 'openai';
+import type { OpenAI } from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { ExitBotError, ModelCallError } from '../errors/exitbot-error.ts';
 import type { ChatMessage, ChatModel, JsonSchema, ModelCallOptions } from './chat-model.ts';
@@ -32,6 +32,14 @@ export interface OpenAIModelOptions {
 }
 
 const defaultBaseURL = 'https://api.openai.com/v1';
+
+type OpenAIModule = typeof import('openai');
+let openaiModule: Promise<OpenAIModule> | undefined;
+/** The openai package, loaded on the first call: it is large, and an app may create a model long before using it. */
+function loadOpenAI(): Promise<OpenAIModule> {
+  openaiModule ??= import('openai');
+  return openaiModule;
+}
 
 function invalid(message: string): ExitBotError {
   return new ExitBotError({ code: 'invalid-argument', message: `openaiModel: ${message}` });
@@ -73,7 +81,8 @@ function validateOptions(options: OpenAIModelOptions): void {
  * Maps anything the openai client throws to a `ModelCallError`: HTTP status, whether a retry may help
  * and the provider's Retry-After; a cancellation by the caller becomes code `aborted`.
  */
-function toModelCallError(error: unknown, signal?: AbortSignal): ModelCallError {
+function toModelCallError(error: unknown, openai: OpenAIModule, signal?: AbortSignal): ModelCallError {
+  const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = openai;
   if (ModelCallError.isInstance(error)) return error;
   if (error instanceof APIUserAbortError || (signal?.aborted && isAbortError(error))) {
     return abortedError(signal);
@@ -180,7 +189,7 @@ async function* completionTexts(response: Response): AsyncGenerator<string> {
 
 /** The bare OpenAI chat model, without resilience. */
 function createOpenAIChatModel(options: OpenAIModelOptions & { baseURL: string }): ChatModel {
-  const client = new OpenAI({
+  const clientOptions = {
     apiKey: options.apiKey,
     baseURL: options.baseURL,
     // Explicit nulls keep the openai package from filling these in from process.env.
@@ -193,7 +202,15 @@ function createOpenAIChatModel(options: OpenAIModelOptions & { baseURL: string }
     // Our retry policy is the only one; letting the client retry too would multiply the attempts.
     maxRetries: 0,
     ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  };
+  let client: { openai: OpenAIModule; client: OpenAI } | undefined;
+  async function connect() {
+    if (!client) {
+      const openai = await loadOpenAI();
+      client ??= { openai, client: new openai.OpenAI(clientOptions) };
+    }
+    return client;
+  }
   const model = options.model;
   const maxTokensParameter = options.maxTokensParameter ?? 'max_completion_tokens';
 
@@ -214,6 +231,7 @@ function createOpenAIChatModel(options: OpenAIModelOptions & { baseURL: string }
       const signal = call.signal;
       if (signal?.aborted) throw abortedError(signal);
       let produced = false;
+      const { openai, client } = await connect();
       try {
         // The client builds and sends the request and maps HTTP errors; the body is parsed here (see above).
         const response = await client.chat.completions
@@ -224,7 +242,7 @@ function createOpenAIChatModel(options: OpenAIModelOptions & { baseURL: string }
           yield text;
         }
       } catch (error) {
-        throw toModelCallError(error, signal);
+        throw toModelCallError(error, openai, signal);
       }
       // The openai stream ends quietly when its request is aborted: a cut-off answer must not look complete.
       if (signal?.aborted) throw abortedError(signal);
@@ -235,6 +253,7 @@ function createOpenAIChatModel(options: OpenAIModelOptions & { baseURL: string }
       const signal = call.signal;
       if (signal?.aborted) throw abortedError(signal);
       let completion: OpenAI.Chat.Completions.ChatCompletion;
+      const { openai, client } = await connect();
       try {
         completion = await client.chat.completions.create(
           {
@@ -248,7 +267,7 @@ function createOpenAIChatModel(options: OpenAIModelOptions & { baseURL: string }
           { signal, maxRetries: 0 },
         );
       } catch (error) {
-        throw toModelCallError(error, signal);
+        throw toModelCallError(error, openai, signal);
       }
       const message = completion.choices?.[0]?.message;
       if (message?.refusal) throw outputInvalid(`The model refused: ${message.refusal}`);
