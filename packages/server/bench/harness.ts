@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -350,6 +350,23 @@ export function printTable(title: string, rows: Record<string, string | number>[
     cells.map((cell, index) => cell.padEnd(widths[index] as number)).join('  ');
   process.stdout.write(`\n${title}\n${line(headers)}\n${line(widths.map((width) => '-'.repeat(width)))}\n`);
   for (const row of rows) process.stdout.write(`${line(headers.map((header) => String(row[header])))}\n`);
+}
+
+/** One figure for `pnpm bench` (scripts/bench.ts reads `@bench` lines); `target` and `ok` when there is a target. */
+export function figure(input: {
+  name: string;
+  value: number;
+  unit: string;
+  target?: string;
+  ok?: boolean;
+}): void {
+  const value = Number(input.value.toPrecision(4));
+  process.stdout.write(`@bench ${JSON.stringify({ group: 'server', ...input, value })}\n`);
+}
+
+/** The 1-minute load average of the machine, to print with every figure (the machine is shared). */
+export function loadAverage(): string {
+  return loadavg()[0]?.toFixed(2) ?? '?';
 }
 
 /** Message id for the benchmark. */
