@@ -31,7 +31,7 @@ export class TurnStream {
   /** Adds an event and hands it to every subscriber. */
   push(event: WireEvent): void {
     if (this.#closed) return;
-    this.#events.push(event);
+    appendCompacted(this.#events, event);
     for (const listener of this.#listeners) listener(event);
   }
 
@@ -59,16 +59,23 @@ export class TurnStream {
 /** Delivered once to a subscriber when the turn has ended (never sent on the wire). */
 export const endMarker = { type: 'turn-closed' } as unknown as WireEvent;
 
+/**
+ * Appends an event, merging a delta into the previous delta of the same question: a turn keeps one delta
+ * per question however many tokens the model streams (late subscribers and stored events get the text
+ * in one piece; live subscribers already had every token).
+ */
+export function appendCompacted(events: WireEvent[], event: WireEvent): void {
+  const last = events[events.length - 1];
+  if (event.type === 'question-delta' && last?.type === 'question-delta' && last.id === event.id) {
+    events[events.length - 1] = { ...last, delta: last.delta + event.delta };
+  } else {
+    events.push(event);
+  }
+}
+
 /** Merges consecutive deltas of the same question into one (for JSON answers and for storage). */
 export function compactEvents(events: WireEvent[]): WireEvent[] {
   const compacted: WireEvent[] = [];
-  for (const event of events) {
-    const last = compacted[compacted.length - 1];
-    if (event.type === 'question-delta' && last?.type === 'question-delta' && last.id === event.id) {
-      compacted[compacted.length - 1] = { ...last, delta: last.delta + event.delta };
-    } else {
-      compacted.push(event);
-    }
-  }
+  for (const event of events) appendCompacted(compacted, event);
   return compacted;
 }

@@ -24,7 +24,7 @@ import {
   turnMessagesStatement,
 } from './interview.repository.ts';
 import type { ModelProvider } from './model-provider.ts';
-import { compactEvents, TurnStream } from './turn-stream.ts';
+import { appendCompacted, compactEvents, TurnStream } from './turn-stream.ts';
 
 /** What the employee posts. */
 export interface PostMessageInput {
@@ -355,7 +355,7 @@ export function createTurnService(options: TurnServiceOptions) {
           : engine.interviewer.respond(prepared.state, prepared.input as EmployeeInput);
       for await (const event of turn.events) {
         stream.push(event);
-        collected.push(event);
+        appendCompacted(collected, event);
       }
       nextState = await turn.state;
     } catch (error) {
