@@ -127,9 +127,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `exitbot serve` on a free port; resolves once /healthz answers. */
+/** Starts `exitbot serve` on a free port; resolves once `readyPath` (default /healthz) answers 200. */
 export async function startServer(
   env: Record<string, string>,
+  readyPath = '/healthz',
 ): Promise<Child & { pid: number; readyMs: number }> {
   const port = await freePort();
   const started = performance.now();
@@ -142,7 +143,7 @@ export async function startServer(
     if (child.exitCode !== null) throw new Error('server exited');
     if (Date.now() > deadline) throw new Error('server did not start');
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const response = await fetch(`http://127.0.0.1:${port}${readyPath}`);
       if (response.ok) break;
     } catch {
       // not listening yet

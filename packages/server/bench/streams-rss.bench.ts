@@ -1,11 +1,13 @@
 // Memory with many open streams: N interviews wait for replies that the fake model streams one token
 // per second; once every stream has its first token the server's RSS is read from /proc.
-// Run: node bench/streams-rss.bench.ts [--streams 3000]
+// Run: node bench/streams-rss.bench.ts [--streams 3000]   (DATABASE_URL=postgres://... for Postgres)
 import { parseArgs } from 'node:util';
 import {
   cli,
   createInterviews,
   createTenant,
+  figure,
+  loadAverage,
   messageId,
   pool,
   printTable,
@@ -32,6 +34,7 @@ const env = serverEnv({
     EXITBOT_SHUTDOWN_TIMEOUT_MS: '1000',
   },
 });
+const kind = database ? 'Postgres' : 'PGlite';
 try {
   await cli(['migrate'], env);
   const { apiKey } = await createTenant(env);
@@ -59,24 +62,46 @@ try {
           withFirstToken += 1;
           if (withFirstToken === streams) resolveAll();
         },
-      ),
+      ).catch(() => undefined),
     );
     await Promise.race([allStreaming, new Promise((resolve) => setTimeout(resolve, 60_000))]);
     const openMs = performance.now() - begin;
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const streamingRss = rssMb(server.pid);
-    printTable(`Open streams (${database ? 'Postgres' : 'PGlite'}; the model streams 1 token per second)`, [
+    const perStreamKb = ((streamingRss - idleRss) * 1024) / Math.max(1, withFirstToken);
+    printTable(`Open streams (${kind}; the model streams 1 token per second)`, [
       {
         'open streams': withFirstToken,
         'RSS idle MB': idleRss,
         'RSS streaming MB': streamingRss,
-        'per stream KB': Math.round(((streamingRss - idleRss) * 1024) / Math.max(1, withFirstToken)),
+        'per stream KB': Math.round(perStreamKb),
         'all first tokens after ms': Math.round(openMs),
+        load: loadAverage(),
       },
     ]);
-    await model.control({ tokens: 1, intervalMs: 0 });
+    figure({
+      name: `RSS with ${streams} open streams (${kind})`,
+      value: streamingRss,
+      unit: 'MB',
+      target: '< 400 MB',
+      ok: streamingRss < 400 && withFirstToken === streams,
+    });
+    figure({
+      name: `RSS before the streams, after ${streams} started interviews (${kind})`,
+      value: idleRss,
+      unit: 'MB',
+    });
+    figure({ name: `memory per open stream (${kind})`, value: perStreamKb, unit: 'KB' });
+    figure({
+      name: `open streams with their first token within 60 s (${kind})`,
+      value: withFirstToken,
+      unit: 'streams',
+    });
+    // The model goes first: the turns then end at once (degraded) instead of streaming for another minute.
+    await model.stop();
     await server.stop();
-    await Promise.allSettled(open);
+    // The server cut the streams; their requests need not settle.
+    void open;
   } finally {
     await server.stop();
   }
