@@ -96,6 +96,8 @@ export function serverEnv(options: ServerOptions): Record<string, string> {
           EXITBOT_MODEL: 'fake',
         }
       : {}),
+    // BENCH_SERVER_NODE_OPTIONS=--cpu-prof profiles the benchmarked server (it is not passed on otherwise).
+    ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
     ...options.env,
   };
 }
@@ -163,6 +165,13 @@ export async function startServer(
 export function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Math.round(Number(match?.[1] ?? 0) / 1024);
+}
+
+/** CPU time (user + system) a process has used so far, in milliseconds. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // Fields 14 and 15 of /proc/<pid>/stat (utime, stime) in clock ticks: 100 per second on Linux.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** JSON request over the keep-alive agent. */

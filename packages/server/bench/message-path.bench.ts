@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import {
   cli,
+  cpuMs,
   createInterviews,
   createTenant,
   figure,
@@ -25,8 +26,12 @@ import {
 } from './harness.ts';
 import { createBenchDatabase } from './postgres.ts';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean' }, only: { type: 'string', multiple: true } },
+});
 const quick = Boolean(values.quick);
+/** `--only burst` (repeatable: pacing, burst, steady) runs just those parts. */
+const parts = new Set(values.only ?? ['pacing', 'burst', 'steady']);
 const databaseUrl = process.env.DATABASE_URL;
 const answers = [
   'My manager rarely gave feedback and promotions were frozen.',
@@ -161,7 +166,9 @@ async function burst(kind: Kind, model: FakeModel) {
     await model.control({ tokens: 50, intervalMs: 0 });
     const tokens = await createInterviews(server.port, apiKey, quick ? 2000 : 3000);
     const warmup = await closedLoop(server.port, tokens, 50, quick ? 3000 : 5000);
+    const cpuBefore = cpuMs(server.pid);
     const measured = await closedLoop(server.port, tokens.slice(warmup.used), 50, quick ? 4000 : 8000);
+    const serverCpu = (cpuMs(server.pid) - cpuBefore) / (measured.answered + measured.started);
     const perSecond = measured.answered / measured.seconds;
     figure({
       name: `burst: answers/s, 50 concurrent interviews (${kind})`,
@@ -176,6 +183,7 @@ async function burst(kind: Kind, model: FakeModel) {
       'starts/s': Math.round(measured.started / measured.seconds),
       'TTFT p50 ms': quantile(measured.firstTokens, 0.5).toFixed(1),
       'TTFT p99 ms': quantile(measured.firstTokens, 0.99).toFixed(1),
+      'server CPU ms/turn': serverCpu.toFixed(2),
       failures: measured.failures,
       load: loadAverage(),
     };
@@ -247,16 +255,22 @@ const model = await startFakeModel();
 try {
   const kinds: Kind[] = databaseUrl ? ['postgres', 'pglite'] : ['pglite'];
   const primary = kinds[0] as Kind;
-  printTable(
-    'Realistic pacing: the model streams 50 tokens 20 ms apart; time to first token at the client',
-    await pacing(primary, model),
-  );
-  const burstRows = [];
-  for (const kind of kinds) burstRows.push(await burst(kind, model));
-  printTable('Burst: 50 concurrent interviews, tokens at once', burstRows);
-  printTable('Server-added time before the first token (the fake model answers at once)', [
-    await steadyRate(primary, model, 300),
-  ]);
+  if (parts.has('pacing')) {
+    printTable(
+      'Realistic pacing: the model streams 50 tokens 20 ms apart; time to first token at the client',
+      await pacing(primary, model),
+    );
+  }
+  if (parts.has('burst')) {
+    const burstRows = [];
+    for (const kind of kinds) burstRows.push(await burst(kind, model));
+    printTable('Burst: 50 concurrent interviews, tokens at once', burstRows);
+  }
+  if (parts.has('steady')) {
+    printTable('Server-added time before the first token (the fake model answers at once)', [
+      await steadyRate(primary, model, 300),
+    ]);
+  }
 } finally {
   await model.stop();
 }

@@ -28,6 +28,8 @@ for (let run = 0; run < runs; run += 1) {
   await cold.stop();
   const warm = await startServer(env, '/readyz');
   existing.push(warm.readyMs);
+  // Read once the start has settled: PGlite's boot briefly holds a few hundred MB more than it keeps.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
   rss = Math.max(rss, rssMb(warm.pid));
   await warm.stop();
   removeDir(dataDir);
@@ -50,7 +52,7 @@ printTable('Start to serving on PGlite (spawn to /readyz answering)', [
     load: loadAverage(),
   },
 ]);
-process.stdout.write(`RSS after start: ${rss} MB\n`);
+process.stdout.write(`RSS 3 s after start: ${rss} MB\n`);
 figure({
   name: 'start on PGlite, first run (new data folder), median',
   value: firstMedian,
@@ -65,4 +67,4 @@ figure({
   target: '< 1000 ms',
   ok: existingMedian < 1000,
 });
-figure({ name: 'RSS after start on PGlite', value: rss, unit: 'MB' });
+figure({ name: 'RSS 3 s after start on PGlite (existing data folder)', value: rss, unit: 'MB' });
