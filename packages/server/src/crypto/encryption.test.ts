@@ -31,7 +31,12 @@ describe('tenant cipher', () => {
     expect(() => cipher.open(sealed, 'messages/a/1/events')).toThrow(DecryptionError);
     const otherTenant = createTenantCipher(randomUUID(), new Map([[1, Buffer.alloc(32, 7)]]));
     expect(() => otherTenant.open(sealed, 'messages/a/1/text')).toThrow(DecryptionError);
-    const flipped = `${sealed.slice(0, -2)}${sealed.endsWith('A') ? 'B' : 'A'}${sealed.slice(-1)}`;
+    // One bit of the ciphertext flipped (decoded first: editing a base64url character may not change a byte).
+    const dot = sealed.lastIndexOf('.');
+    const bytes = Buffer.from(sealed.slice(dot + 1), 'base64url');
+    bytes[0] = (bytes[0] as number) ^ 1;
+    const flipped = `${sealed.slice(0, dot + 1)}${bytes.toString('base64url')}`;
+    expect(flipped).not.toBe(sealed);
     expect(() => cipher.open(flipped, 'messages/a/1/text')).toThrow(DecryptionError);
   });
 
