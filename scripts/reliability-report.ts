@@ -132,8 +132,9 @@ ${notes.join('\n')}
 ## Known limits the suite shows
 
 - A turn that died (process killed, or its reply could not be stored because Postgres was away) holds
-  its interview until the turn lease ends: with the default \`EXITBOT_TURN_LEASE_MS\` of 120 s, a re-sent
-  answer can wait up to two minutes for its reply. Nothing is lost or doubled; it is slow to resume.
+  its interview until the turn lease ends: with the default \`EXITBOT_TURN_LEASE_MS\` of 30 s, a re-sent
+  answer can wait up to half a minute for its reply (a live turn renews its lease, so the lease need not
+  outlast the slowest model). Nothing is lost or doubled; it is slow to resume.
 - A report job whose runner died is retried when the job lease ends (\`EXITBOT_JOB_LEASE_MS\`, 5 min).
 - After a 413 on a body of about 1 MB or more, @hono/node-server drains the rest for at most 500 ms and
   then closes the connection although the 413 said \`keep-alive\`; the 413 itself always arrives, but a

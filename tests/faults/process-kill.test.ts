@@ -99,7 +99,7 @@ describe.skipIf(!baseDatabaseUrl)('the server process killed with SIGKILL', () =
         scenario: 'SIGKILL between answer and reply (HTTP client)',
         tried:
           'the model holds the reply; the answer is acknowledged (stored); SIGKILL; restart on the same port; the client re-sends the same clientMessageId, then once more',
-        notes: `Turn lease set to ${leaseMs / 1000} s (EXITBOT_TURN_LEASE_MS; production default 120 s): a re-sent answer waits at most that long for the dead process's turn before taking it over.`,
+        notes: `Turn lease set to ${leaseMs / 1000} s (EXITBOT_TURN_LEASE_MS; production default 30 s): a re-sent answer waits at most that long for the dead process's turn before taking it over.`,
       },
       async (recorder) => {
         const { id, token } = await createInterview(server.url, tenant.apiKey);
@@ -268,7 +268,7 @@ describe.skipIf(!baseDatabaseUrl)('the server process killed with SIGKILL', () =
         scenario: 'SIGKILL mid-turn, widget in Chromium',
         tried:
           '<exit-interview> on a portal page under a strict CSP: answer typed and sent, the server stores it, SIGKILL before the reply, restart on the same port; the employee does nothing',
-        notes: `Turn lease ${leaseMs / 1000} s (production 120 s).`,
+        notes: `Turn lease ${leaseMs / 1000} s (production 30 s).`,
       },
       async (recorder) => {
         const { id, token } = await createInterview(server.url, tenant.apiKey);

@@ -77,7 +77,7 @@ describe.skipIf(!restartable)('soak: Postgres restarted under the real server', 
         scenario: 'Postgres restarted during an answer',
         tried:
           'pg_ctlcluster restart (fast) while the model produces the reply to a stored answer, so the reply is ready while the database is down; the client re-sends the same clientMessageId until it has its reply',
-        notes: `Turn lease ${leaseMs / 1000} s (production 120 s): a reply that could not be stored holds the interview until the lease runs out.`,
+        notes: `Turn lease ${leaseMs / 1000} s (production 30 s): a reply that could not be stored holds the interview until the lease runs out.`,
       },
       async (recorder) => {
         const { id, token } = await createInterview(server.url, tenant.apiKey);

@@ -62,7 +62,7 @@ export const environmentSchema = z.object({
   EXITBOT_JOB_POLL_MS: positiveInt(60_000).default(1000),
   EXITBOT_JOB_LEASE_MS: positiveInt(3_600_000).default(300_000),
   EXITBOT_SHUTDOWN_TIMEOUT_MS: positiveInt(600_000).default(10_000),
-  EXITBOT_TURN_LEASE_MS: positiveInt(3_600_000).default(120_000),
+  EXITBOT_TURN_LEASE_MS: positiveInt(3_600_000).default(30_000),
   EXITBOT_WIDGET_DIR: z.string().min(1).optional(),
   EXITBOT_SSE_FLUSH_MS: z.coerce.number().int().min(0).max(1000).default(30),
   EXITBOT_MASTER_KEY: masterKeySchema.optional(),

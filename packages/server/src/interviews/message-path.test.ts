@@ -262,4 +262,40 @@ describe.each(testDatabaseKinds)('the message path on %s', (kind) => {
     const totalMs = performance.now() - started;
     expect(firstDeltaMs).toBeLessThan(totalMs - 5 * 15);
   });
+
+  describe('with a turn slower than its lease', () => {
+    // The lease is 1 s and the reply takes ~2.75 s: the running turn must renew its lease, or the re-sent
+    // answer below (at 2.1 s) would take the turn over and call the model a second time.
+    let slow: TestApp;
+    let slowModel: MockModel;
+
+    beforeAll(async () => {
+      slowModel = new MockModel({ chunks: slowQuestion, chunkDelayMs: 250 });
+      slow = await createTestApp(kind, { model: slowModel, turnLeaseMs: 1000 });
+    }, 60_000);
+
+    afterAll(async () => {
+      await slow?.destroy();
+    });
+
+    it('should keep the turn while the model works, so a re-sent answer waits for the same reply', async () => {
+      const { token } = await slow.createInterview(slow.tenantA);
+      await postMessage(slow.app, token, { clientMessageId: messageId(), type: 'start' });
+      const body = { clientMessageId: messageId(), type: 'answer', text: 'The workload was too much.' };
+      const calls = slowModel.calls.length;
+      const first = postMessage(slow.app, token, body, { stream: true }).then(async (response) =>
+        parseSse(await response.text()),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      const second = parseSse(await (await postMessage(slow.app, token, body, { stream: true })).text());
+      const firstEvents = await first;
+      expect(slowModel.calls.length).toBe(calls + 1);
+      expect(second[0]).toMatchObject({ type: 'answer-accepted', duplicate: true });
+      expect(second.find((event) => event.type === 'question-end')).toEqual(
+        firstEvents.find((event) => event.type === 'question-end'),
+      );
+      expect(firstEvents.at(-1)?.type).toBe('reply-stored');
+      expect(second.at(-1)?.type).toBe('reply-stored');
+    }, 30_000);
+  });
 });

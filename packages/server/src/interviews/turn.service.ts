@@ -50,7 +50,10 @@ export interface TurnServiceOptions {
   encryption: Encryption;
   /** Called after a turn ended the interview (its report job is queued). */
   onInterviewEnded?: () => void;
-  /** How long a turn holds the interview before another request may take it over. Default 120 s. */
+  /**
+   * How long a turn holds the interview before another request may take it over. A running turn renews it
+   * every third of this, so it only bounds how long a re-sent answer waits after a crash. Default 30 s.
+   */
   turnLeaseMs?: number;
   /** How often a duplicate request polls for the first request's reply. Default 100 ms. */
   pollIntervalMs?: number;
@@ -95,7 +98,7 @@ export type TurnService = ReturnType<typeof createTurnService>;
 export function createTurnService(options: TurnServiceOptions) {
   const { database, models, logger } = options;
   const now = options.now ?? Date.now;
-  const leaseMs = options.turnLeaseMs ?? 120_000;
+  const leaseMs = options.turnLeaseMs ?? 30_000;
   const pollMs = options.pollIntervalMs ?? 100;
   const running = new Set<Promise<unknown>>();
 
@@ -334,10 +337,55 @@ export function createTurnService(options: TurnServiceOptions) {
     stream.close();
   }
 
+  /**
+   * Keeps the turn's lease while it runs (a slow model may take longer than the lease): renews it every third
+   * of the lease, only while this turn still holds it. `stop()` waits for a renewal under way, so that none
+   * lands after the turn released or stored.
+   */
+  function holdLease(tenantId: string, interviewId: string, replyTo: number) {
+    let renewing: Promise<unknown> | undefined;
+    const timer = setInterval(() => {
+      renewing ??= withTenant(database, tenantId, (db) =>
+        db
+          .updateTable('interviews')
+          .set({ turn_locked_until: new Date(now() + leaseMs) })
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', interviewId)
+          .where('turn_reply_to', '=', replyTo)
+          .execute(),
+      )
+        .catch((error) => logger.warn('renewing the turn lease failed', { tenantId, interviewId, error }))
+        .finally(() => {
+          renewing = undefined;
+        });
+    }, leaseMs / 3);
+    timer.unref();
+    return {
+      async stop(): Promise<void> {
+        clearInterval(timer);
+        await renewing;
+      },
+    };
+  }
+
   async function generate(
     input: PostMessageInput,
     prepared: Extract<Prepared, { kind: 'generate' }>,
     stream: TurnStream,
+  ): Promise<void> {
+    const lease = holdLease(input.tenant.id, input.interviewId, prepared.replyTo);
+    try {
+      await generateHeld(input, prepared, stream, lease);
+    } finally {
+      await lease.stop();
+    }
+  }
+
+  async function generateHeld(
+    input: PostMessageInput,
+    prepared: Extract<Prepared, { kind: 'generate' }>,
+    stream: TurnStream,
+    lease: { stop(): Promise<void> },
   ): Promise<void> {
     const { tenant, interviewId } = input;
     // A started interview goes on with the guide (and version) it started on.
@@ -360,6 +408,7 @@ export function createTurnService(options: TurnServiceOptions) {
       nextState = await turn.state;
     } catch (error) {
       logger.error('turn failed', { requestId: input.requestId, tenantId: tenant.id, interviewId, error });
+      await lease.stop();
       await releaseLease(tenant.id, interviewId, prepared.replyTo);
       stream.push({
         type: 'error',
@@ -371,6 +420,7 @@ export function createTurnService(options: TurnServiceOptions) {
       return;
     }
     const end = collected.findLast((event) => event.type === 'question-end');
+    await lease.stop();
     if (!end || end.type !== 'question-end') {
       await releaseLease(tenant.id, interviewId, prepared.replyTo);
       stream.push({
