@@ -134,7 +134,7 @@ async function pacingSteady(kind: Kind, model: FakeModel) {
     await model.control({ tokens: 50, intervalMs: 0 });
     const warmup = await createInterviews(server.port, apiKey, 1000);
     await closedLoop(server.port, warmup, 50, quick ? 3000 : 6000);
-    for (const concurrency of quick ? [400] : [200, 400]) {
+    for (const concurrency of quick ? [400] : [100, 200, 400]) {
       const tokens = await createInterviews(server.port, apiKey, Math.ceil(concurrency * 1.5));
       await model.control({ tokens: 50, intervalMs: 20 });
       const cpuBefore = cpuMs(server.pid);
