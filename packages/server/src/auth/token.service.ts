@@ -56,6 +56,8 @@ export interface AdminCredential {
   tenantId: string;
   subject: string;
   role: AdminRole;
+  /** When the token was signed (ms; whole seconds). A tenant can refuse admin tokens issued before a time. */
+  issuedAt: number;
   expiresAt: number;
 }
 
@@ -154,6 +156,7 @@ export function createTokenService(options: TokenServiceOptions) {
     subject: string,
     claims: Record<string, unknown>,
     expiresAt: Date,
+    issuedAtSeconds = Math.floor(now() / 1000),
   ): Promise<string> {
     const { kid, key } = await signingKey(tenantId);
     return new SignJWT({ ...claims, tid: tenantId })
@@ -161,7 +164,7 @@ export function createTokenService(options: TokenServiceOptions) {
       .setIssuer(issuer)
       .setAudience(tokenKinds[kind].audience)
       .setSubject(subject)
-      .setIssuedAt(Math.floor(now() / 1000))
+      .setIssuedAt(issuedAtSeconds)
       .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
       .setJti(randomUUID())
       .sign(key);
@@ -253,14 +256,25 @@ export function createTokenService(options: TokenServiceOptions) {
       return sign('interview', input.tenantId, input.interviewId, claims, input.expiresAt);
     },
 
-    /** Signs an admin token for an HR user of the tenant. */
+    /**
+     * Signs an admin token for an HR user of the tenant. `issuedAt` (whole seconds, default now) lets a token
+     * minted together with a revocation carry the revocation's own time.
+     */
     issueAdminToken(input: {
       tenantId: string;
       subject: string;
       role: AdminRole;
       expiresAt: Date;
+      issuedAt?: Date;
     }): Promise<string> {
-      return sign('admin', input.tenantId, input.subject, { role: input.role }, input.expiresAt);
+      return sign(
+        'admin',
+        input.tenantId,
+        input.subject,
+        { role: input.role },
+        input.expiresAt,
+        input.issuedAt ? Math.floor(input.issuedAt.getTime() / 1000) : undefined,
+      );
     },
 
     /** Verifies an interview token (server-issued or signed by the tenant's registered key). */
@@ -288,6 +302,7 @@ export function createTokenService(options: TokenServiceOptions) {
         tenantId: payload.tid,
         subject: String(payload.sub),
         role,
+        issuedAt: (payload.iat ?? 0) * 1000,
         expiresAt: (payload.exp ?? 0) * 1000,
       };
     },

@@ -82,6 +82,11 @@ export function requireCredential(
     }
     const tenant = await services.tenants.find(credential.tenantId);
     if (!tenant) throw unauthorized();
+    const notBefore = tenant.settings.adminTokensNotBefore;
+    if (credential.kind === 'admin' && notBefore && credential.issuedAt < Date.parse(notBefore)) {
+      c.get('logger').info('credential refused', { kind, reason: 'admin tokens of the tenant revoked' });
+      throw unauthorized();
+    }
     checkOrigin(c, services, tenant.settings.allowedOrigins);
     limit(c, services, credential);
     c.set('credential', credential);

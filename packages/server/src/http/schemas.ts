@@ -229,3 +229,30 @@ export const settingsResultSchema = z.object({
 });
 
 export { tenantSettingsPatchSchema, tenantSettingsSchema };
+
+/** An admin token to issue (`POST /v1/admin/tokens`). */
+export const issueAdminTokenSchema = z
+  .object({
+    role: z
+      .enum(['admin', 'analyst'])
+      .describe('analyst: dashboards and reports; admin: also transcripts and settings'),
+    subject: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .describe(
+        'Who the token is for (an e-mail address or user id of your HR portal); kept in the audit log',
+      ),
+    ttlHours: z.number().int().min(1).max(168).optional().describe('Default: EXITBOT_ADMIN_TOKEN_TTL_HOURS'),
+  })
+  .strict();
+
+/** An issued admin token (`POST /v1/admin/tokens`). */
+export const issuedAdminTokenSchema = z.object({
+  token: z.string(),
+  role: z.enum(['admin', 'analyst']),
+  subject: z.string(),
+  expiresAt: z.iso.datetime(),
+  adminUrl: z.string().describe('The HR admin page with this token'),
+});

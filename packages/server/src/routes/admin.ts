@@ -8,6 +8,7 @@ import type { AppEnv } from '../http/context.ts';
 import {
   createApiKeySchema,
   idParamSchema,
+  issueAdminTokenSchema,
   listQuerySchema,
   registerKeySchema,
   tenantSettingsPatchSchema,
@@ -207,6 +208,83 @@ export function adminRoutes(services: Services) {
       throw notFound('API key');
     return c.body(null, 204);
   });
+
+  // Admins hand out tokens (an analyst token for a colleague, a fresh one for themselves) without the operator.
+  app.post('/tokens', onlyAdmins, validate('json', issueAdminTokenSchema), async (c) => {
+    const tenantId = c.get('tenant').id;
+    const body = c.req.valid('json');
+    const notBefore = c.get('tenant').settings.adminTokensNotBefore;
+    const issued = await issueToken(
+      tenantId,
+      body.role,
+      body.subject,
+      body.ttlHours,
+      notBefore ? new Date(notBefore) : undefined,
+    );
+    await auditTokens(c, tenantId, 'admin-token.issue', {
+      role: body.role,
+      subject: body.subject,
+      expiresAt: issued.expiresAt,
+    });
+    return c.json(issued, 201);
+  });
+
+  // Revokes every admin token of the tenant issued until now (a leaked token, a colleague who left); the caller
+  // gets a fresh admin token in the answer, so the revocation does not lock them out.
+  app.post('/tokens/revoke', onlyAdmins, async (c) => {
+    const tenantId = c.get('tenant').id;
+    const { subject } = adminCredential(c);
+    // Token times are whole seconds: everything issued up to the end of this second is revoked, and the
+    // caller's new token carries the next second.
+    const notBefore = new Date((Math.floor(Date.now() / 1000) + 1) * 1000);
+    await services.tenants.updateSettings(tenantId, { adminTokensNotBefore: notBefore.toISOString() });
+    const issued = await issueToken(tenantId, 'admin', subject, undefined, notBefore);
+    await auditTokens(c, tenantId, 'admin-token.revoke-all', { revokedBefore: notBefore.toISOString() });
+    return c.json({ revokedBefore: notBefore.toISOString(), ...issued });
+  });
+
+  /** Signs an admin token; never dated before `notBefore` (a revocation's time, up to a second ahead). */
+  async function issueToken(
+    tenantId: string,
+    role: 'admin' | 'analyst',
+    subject: string,
+    ttlHours = services.config.adminTokenTtlHours,
+    notBefore?: Date,
+  ) {
+    const issuedSeconds = Math.max(
+      Math.floor(Date.now() / 1000),
+      notBefore ? Math.ceil(notBefore.getTime() / 1000) : 0,
+    );
+    const issuedAt = new Date(issuedSeconds * 1000);
+    const expiresAt = new Date((issuedSeconds + ttlHours * 3600) * 1000);
+    const token = await services.tokens.issueAdminToken({ tenantId, subject, role, expiresAt, issuedAt });
+    return {
+      token,
+      role,
+      subject,
+      expiresAt: expiresAt.toISOString(),
+      adminUrl: `${services.config.publicUrl}/admin#token=${token}`,
+    };
+  }
+
+  async function auditTokens(
+    c: { get: (key: 'credential' | 'requestId') => unknown },
+    tenantId: string,
+    action: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await withTenant(services.database, tenantId, (db) =>
+      recordAudit(db, tenantId, [
+        {
+          actorType: 'admin',
+          actorId: actor(c).id,
+          action,
+          requestId: c.get('requestId') as string,
+          details,
+        },
+      ]),
+    );
+  }
 
   app.all('*', () => {
     throw new ApiError({ status: 404, code: 'not-found', message: 'No such route' });

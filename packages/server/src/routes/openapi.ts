@@ -11,6 +11,8 @@ import {
   errorSchema,
   interviewPageSchema,
   interviewSchema,
+  issueAdminTokenSchema,
+  issuedAdminTokenSchema,
   listQuerySchema,
   messagesPageSchema,
   messagesQuerySchema,
@@ -268,6 +270,30 @@ const operations: Operation[] = [
     body: createApiKeySchema,
     response: { status: 201 },
     errors: [400, 401, 403, 429],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/tokens',
+    tag: 'Admin',
+    summary:
+      'Issue an admin or analyst token (for a colleague, or a fresh one for yourself); audited with its subject (admin role)',
+    security: 'adminToken',
+    body: issueAdminTokenSchema,
+    response: { status: 201, schema: issuedAdminTokenSchema },
+    errors: [400, 401, 403, 429],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/tokens/revoke',
+    tag: 'Admin',
+    summary:
+      'Revoke every admin and analyst token of the tenant issued so far; the answer carries a fresh admin token for the caller (admin role)',
+    security: 'adminToken',
+    response: {
+      status: 200,
+      schema: issuedAdminTokenSchema.extend({ revokedBefore: z.iso.datetime() }),
+    },
+    errors: [401, 403, 429],
   },
   {
     method: 'get',

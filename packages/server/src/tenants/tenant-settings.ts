@@ -47,6 +47,11 @@ export const tenantSettingsSchema = z.object({
   guides: z.record(z.string().max(200), z.unknown()).default({}),
   /** Key of the guide new interviews start on; unset means the shipped default guide. */
   activeGuide: z.string().max(200).optional(),
+  /**
+   * Admin tokens issued before this time (ISO) are refused: set by `POST /v1/admin/tokens/revoke`, not by a
+   * settings update.
+   */
+  adminTokensNotBefore: z.iso.datetime().optional(),
 });
 
 /** Validated tenant settings with defaults applied. */
