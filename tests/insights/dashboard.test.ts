@@ -335,4 +335,48 @@ describe('<exit-insights>', () => {
     expect(await dialog.locator('.review button[type="submit"]').count()).toBe(0);
     await page.context().close();
   });
+
+  // Last in this file: it signs out every admin token of the tenant, the ones the tests above use too.
+  it('should let an admin create a sign-in link for a colleague and sign everyone out from the admin page', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const problems = await watchPage(page);
+    await page.goto(`${server.url}/admin#token=${adminToken}`);
+    await page.locator('#access').waitFor();
+    expect(await page.locator('#who').textContent()).toContain('hr.admin@northwind.example (admin)');
+    await page.locator('#access summary').click();
+    await page.fill('#issue-subject', 'dana@northwind.example');
+    await page.selectOption('#issue-role', 'analyst');
+    await page.locator('#issue-form button[type="submit"]').click();
+    await page.locator('#issued').waitFor();
+    const link = await page.inputValue('#issued-url');
+    expect(link.startsWith(`${server.url}/admin#token=`)).toBe(true);
+    expect(await page.locator('#issued-label').textContent()).toContain('dana@northwind.example (analyst)');
+    await page.screenshot({ path: `${screenshots}/admin-team-access.png` });
+
+    // The colleague's link opens the page as an analyst: no team access section.
+    const colleague = await context.newPage();
+    await colleague.goto(link);
+    await expect
+      .poll(() => colleague.locator('#who').textContent())
+      .toContain('dana@northwind.example (analyst)');
+    expect(await colleague.locator('#access').isHidden()).toBe(true);
+
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.locator('#revoke').click();
+    await expect.poll(() => page.locator('#access-status').textContent()).toContain('still signed in');
+    // The admin goes on with the new token; the colleague's link and the old admin token are refused.
+    await page.reload();
+    await page.locator('#list').waitFor();
+    expect(await page.locator('#token-form').isHidden()).toBe(true);
+    await colleague.reload();
+    await expect.poll(() => colleague.locator('#who').textContent()).toContain('refused');
+    const old = await fetch(`${server.url}/v1/admin/interviews`, {
+      headers: { Authorization: `Bearer ${adminToken}` },
+    });
+    expect(old.status).toBe(401);
+    expect(problems.cspViolations).toEqual([]);
+    expect(problems.pageErrors).toEqual([]);
+    await context.close();
+  });
 });

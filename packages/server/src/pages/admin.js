@@ -8,9 +8,15 @@ if (fragment.get('token')) {
 let token = sessionStorage.getItem('exitbot-admin-token');
 let cursor = null;
 
-async function api(path) {
+async function api(path, { method = 'GET', body: payload } = {}) {
   const response = await fetch(path, {
-    headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+    method,
+    headers: {
+      Authorization: `Bearer ${token}`,
+      Accept: 'application/json',
+      ...(payload === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
   });
   const body = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
@@ -84,8 +90,65 @@ async function showDetail(id) {
   if (!detail.transcript) $('transcript').textContent = 'Transcripts are visible to the admin role only.';
 }
 
+/** Role and subject of the current token (read from its payload for display; the server checks it). */
+function tokenClaims() {
+  try {
+    const payload = token.split('.')[1].replaceAll('-', '+').replaceAll('_', '/');
+    return JSON.parse(atob(payload));
+  } catch {
+    return {};
+  }
+}
+
+function useToken(next) {
+  token = next;
+  sessionStorage.setItem('exitbot-admin-token', token);
+  $('insights').token = token;
+}
+
+$('issue-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('access-status').textContent = '';
+  try {
+    const issued = await api('/v1/admin/tokens', {
+      method: 'POST',
+      body: {
+        subject: $('issue-subject').value.trim(),
+        role: $('issue-role').value,
+        ttlHours: Number($('issue-hours').value),
+      },
+    });
+    const until = new Date(issued.expiresAt).toLocaleString();
+    $('issued-label').textContent =
+      `Sign-in link for ${issued.subject} (${issued.role}), valid until ${until}:`;
+    $('issued-url').value = issued.adminUrl;
+    $('issued').hidden = false;
+    $('issued-url').select();
+  } catch (error) {
+    $('access-status').textContent = error.message;
+  }
+});
+$('issued-copy').addEventListener('click', async () => {
+  await navigator.clipboard?.writeText($('issued-url').value).catch(() => undefined);
+  $('issued-url').select();
+  $('access-status').textContent = 'Copied.';
+});
+$('revoke').addEventListener('click', async () => {
+  if (!confirm('Sign out everyone? Every admin and analyst link issued so far stops working.')) return;
+  try {
+    const result = await api('/v1/admin/tokens/revoke', { method: 'POST' });
+    useToken(result.token);
+    $('issued').hidden = true;
+    $('access-status').textContent =
+      `Signed out every link issued before ${new Date(result.revokedBefore).toLocaleString()}. You are still signed in.`;
+  } catch (error) {
+    $('access-status').textContent = error.message;
+  }
+});
+
 function askForToken(message) {
   $('list').hidden = true;
+  $('access').hidden = true;
   $('detail').hidden = true;
   $('token-form').hidden = false;
   if (message) $('who').textContent = message;
@@ -108,7 +171,9 @@ async function start() {
   $('token-form').hidden = true;
   try {
     const { tenant } = await api('/v1/admin/settings');
-    $('who').textContent = tenant.name;
+    const claims = tokenClaims();
+    $('who').textContent = claims.sub ? `${tenant.name} · ${claims.sub} (${claims.role})` : tenant.name;
+    $('access').hidden = claims.role !== 'admin';
   } catch (error) {
     if (error.status === 401) return askForToken('The token was refused (expired or wrong).');
   }
