@@ -1,5 +1,6 @@
 // Memory with many open streams: N interviews wait for replies that the fake model streams one token
-// per second; once every stream has its first token the server's RSS is read from /proc.
+// per second; the server's RSS is read from /proc after the interviews' starts settled, ten seconds after every
+// stream has its first token, and at its peak (sampled every 250 ms) while the streams open.
 // Run: node bench/streams-rss.bench.ts [--streams 3000]   (DATABASE_URL=postgres://... for Postgres)
 import { parseArgs } from 'node:util';
 import {
@@ -45,7 +46,14 @@ try {
     await pool(tokens, 50, (token) =>
       streamAnswer(server.port, token, { clientMessageId: messageId(), type: 'start' }),
     );
+    const afterStartsRss = rssMb(server.pid);
+    // A server runs for days: let V8 collect the garbage of that burst before measuring (it does so when idle).
+    await new Promise((resolve) => setTimeout(resolve, 20_000));
     const idleRss = rssMb(server.pid);
+    let peakRss = idleRss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, rssMb(server.pid));
+    }, 250);
     await model.control({ tokens: 60, intervalMs: 1000 });
     let withFirstToken = 0;
     let resolveAll: () => void = () => undefined;
@@ -66,14 +74,18 @@ try {
     );
     await Promise.race([allStreaming, new Promise((resolve) => setTimeout(resolve, 60_000))]);
     const openMs = performance.now() - begin;
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // Ten seconds into the streams (each lasts a minute): the steady state with every stream open.
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
     const streamingRss = rssMb(server.pid);
+    clearInterval(sampler);
     const perStreamKb = ((streamingRss - idleRss) * 1024) / Math.max(1, withFirstToken);
     printTable(`Open streams (${kind}; the model streams 1 token per second)`, [
       {
         'open streams': withFirstToken,
+        'RSS right after the starts MB': afterStartsRss,
         'RSS idle MB': idleRss,
         'RSS streaming MB': streamingRss,
+        'peak RSS MB': peakRss,
         'per stream KB': Math.round(perStreamKb),
         'all first tokens after ms': Math.round(openMs),
         load: loadAverage(),
@@ -87,10 +99,11 @@ try {
       ok: streamingRss < 400 && withFirstToken === streams,
     });
     figure({
-      name: `RSS before the streams, after ${streams} started interviews (${kind})`,
+      name: `RSS before the streams, ${streams} interviews started, settled 20 s (${kind})`,
       value: idleRss,
       unit: 'MB',
     });
+    figure({ name: `peak RSS while ${streams} streams open (${kind})`, value: peakRss, unit: 'MB' });
     figure({ name: `memory per open stream (${kind})`, value: perStreamKb, unit: 'KB' });
     figure({
       name: `open streams with their first token within 60 s (${kind})`,
