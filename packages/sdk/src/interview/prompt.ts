@@ -14,7 +14,19 @@ export type PhrasingStep = 'first-question' | 'next-topic' | 'probe' | 'after-de
 /** Earlier messages the model sees, so that it can acknowledge the last answer naturally. */
 const contextMessages = 6;
 
+const systemPrompts = new Map<Locale, string>();
+
+/** The system prompt for a locale, built once (every open turn holds it until its model call ends). */
 function systemPrompt(locale: Locale): string {
+  let prompt = systemPrompts.get(locale);
+  if (prompt === undefined) {
+    prompt = buildSystemPrompt(locale);
+    systemPrompts.set(locale, prompt);
+  }
+  return prompt;
+}
+
+function buildSystemPrompt(locale: Locale): string {
   return [
     'You are the interviewer in a confidential exit interview with an employee who is leaving the company.',
     'You are neutral, warm and empathetic. You follow a plan: each turn you are given the next planned',
