@@ -18,9 +18,15 @@ const missing: string[] = [];
 if (!process.env.DATABASE_URL)
   missing.push('DATABASE_URL is not set: the tests against real Postgres are skipped');
 if (!existsSync(chromiumPath)) missing.push(`no Chromium at ${chromiumPath}: the browser tests are skipped`);
+const pgbouncer = ['pgbouncer', '/usr/sbin/pgbouncer', '/usr/local/sbin/pgbouncer'].some(
+  (binary) => spawnSync(binary, ['--version']).status === 0,
+);
+if (!pgbouncer) missing.push('no pgbouncer binary: the live PgBouncer test is skipped');
 for (const line of missing) console.log(`note: ${line}`);
 if (process.env.CI && missing.length > 0) {
-  console.log('CI must run every test: start Postgres, set DATABASE_URL and install chromium (see .ci/run).');
+  console.log(
+    'CI must run every test: start Postgres, set DATABASE_URL, install chromium and pgbouncer (see .ci/run).',
+  );
   console.log(`\n0 passed, ${missing.length} failed`);
   process.exit(1);
 }

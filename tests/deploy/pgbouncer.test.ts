@@ -66,7 +66,10 @@ describe('the server under PgBouncer in transaction mode', () => {
     );
   });
 
-  const pgbouncer = spawnSync('pgbouncer', ['--version']).status === 0;
+  // Debian installs it in /usr/sbin, which is not on every user's PATH.
+  const pgbouncer = ['pgbouncer', '/usr/sbin/pgbouncer', '/usr/local/sbin/pgbouncer'].find(
+    (binary) => spawnSync(binary, ['--version']).status === 0,
+  );
 
   describe.skipIf(!pgbouncer)('live, with a pgbouncer binary', () => {
     let database: EmptyDatabase;
@@ -106,7 +109,7 @@ describe('the server under PgBouncer in transaction mode', () => {
       expect(migrate.code, migrate.output).toBe(0);
       const asRoot = process.getuid?.() === 0;
       bouncer = startProcess(
-        'pgbouncer',
+        pgbouncer as string,
         [...(asRoot ? ['-u', 'nobody'] : []), join(folder, 'pgbouncer.ini')],
         {
           cwd: folder,
