@@ -104,6 +104,8 @@ describe('HTTP guards', () => {
     expect(response.headers.get('x-frame-options')).toBe('DENY');
     const page = await fixture.app.request('/admin');
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    // Browsers ask every page for an icon: an empty answer, not a 404 in the logs.
+    expect((await fixture.app.request('/favicon.ico')).status).toBe(204);
   });
 
   it('should answer 429 with Retry-After past the per-interview rate', async () => {
