@@ -82,5 +82,11 @@ export const tenantSettingsPatchSchema = z
 export function readTenantSettings(stored: unknown): TenantSettings {
   const parsed = tenantSettingsSchema.safeParse(stored ?? {});
   if (parsed.success) return parsed.data;
-  return tenantSettingsSchema.parse({});
+  // Keep every field that still validates (a revocation time, allowed origins...), default the others.
+  const input = stored !== null && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
+  const kept: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(tenantSettingsSchema.shape)) {
+    if (input[key] !== undefined && schema.safeParse(input[key]).success) kept[key] = input[key];
+  }
+  return tenantSettingsSchema.parse(kept);
 }

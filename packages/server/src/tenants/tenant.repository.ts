@@ -2,8 +2,13 @@ import type { Kysely } from 'kysely';
 import type { Database, TenantRow } from '../db/database.ts';
 
 /** The tenant row (RLS and the filter both limit it to `tenantId`). */
-export function findTenant(db: Kysely<Database>, tenantId: string): Promise<TenantRow | undefined> {
-  return db.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst();
+export function findTenant(
+  db: Kysely<Database>,
+  tenantId: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<TenantRow | undefined> {
+  const query = db.selectFrom('tenants').selectAll().where('id', '=', tenantId);
+  return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
 
 /** Inserts a tenant. */

@@ -51,10 +51,13 @@ export function createTenantService(options: { database: DatabaseHandle; now?: (
       return toTenant(row);
     },
 
-    /** The tenant, or undefined. */
-    async find(tenantId: string): Promise<Tenant | undefined> {
+    /**
+     * The tenant, or undefined. Settings are cached for 5 s per process; `fresh` reads the database (for
+     * decisions another process may just have changed, such as a revocation).
+     */
+    async find(tenantId: string, options: { fresh?: boolean } = {}): Promise<Tenant | undefined> {
       const cached = cache.get(tenantId);
-      if (cached && now() - cached.at < settingsCacheMs) return cached.tenant;
+      if (!options.fresh && cached && now() - cached.at < settingsCacheMs) return cached.tenant;
       const row = await withTenant(database, tenantId, (db) => findTenant(db, tenantId));
       if (!row) return undefined;
       const tenant = toTenant(row);
@@ -70,12 +73,20 @@ export function createTenantService(options: { database: DatabaseHandle; now?: (
       return tenant;
     },
 
-    /** Merges a settings patch, validates the result and stores it. */
-    async updateSettings(tenantId: string, patch: Record<string, unknown>): Promise<Tenant> {
+    /**
+     * Merges a settings patch into the stored settings, validates the result and stores it. The row is locked
+     * while it is read and written, so concurrent updates (other processes too) never undo each other; a
+     * function patch is computed from the stored settings, not from a cached copy.
+     */
+    async updateSettings(
+      tenantId: string,
+      patch: Record<string, unknown> | ((current: TenantSettings) => Record<string, unknown>),
+    ): Promise<Tenant> {
       const row = await withTenant(database, tenantId, async (db) => {
-        const current = await findTenant(db, tenantId);
+        const current = await findTenant(db, tenantId, { forUpdate: true });
         if (!current) throw notFound('Tenant');
         const currentSettings = readTenantSettings(current.settings);
+        if (typeof patch === 'function') patch = patch(currentSettings);
         const merged = tenantSettingsSchema.parse({
           ...currentSettings,
           ...patch,
