@@ -4,8 +4,9 @@ import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { testDatabaseKinds } from '../testing/test-database.ts';
 
 describe.each(testDatabaseKinds)('admin tokens issued and revoked through the API on %s', (kind) => {
-  // A fixture of its own: the last test revokes tenant A's admin tokens.
+  // A fixture of its own: the tests below revoke the fixture's admin tokens.
   let fixture: TestApp;
+  let tenantBToken = '';
 
   beforeAll(async () => {
     fixture = await createTestApp(kind);
@@ -123,5 +124,45 @@ describe.each(testDatabaseKinds)('admin tokens issued and revoked through the AP
     expect((await call('GET', '/v1/interviews', fixture.tenantA.apiKey)).status).toBe(200);
     expect(await auditActions(revoked.token)).toContain('admin-token.revoke-all');
     expect(await auditActions(fixture.tenantB.adminToken)).not.toContain('admin-token.revoke-all');
+  });
+
+  it('should refuse a token revoked on another process a moment ago when it tries to issue new ones', async () => {
+    // A second app on the same database is a second server process, with its own 5 s settings cache.
+    const other = await createTestApp(kind, { database: fixture.database });
+    try {
+      const issued = (await (
+        await call('POST', '/v1/admin/tokens', fixture.tenantB.adminToken, { role: 'admin', subject: 'b@x' })
+      ).json()) as { token: string };
+      const viaOther = (method: string, path: string, body?: unknown) =>
+        other.app.request(path, {
+          method,
+          headers: { Authorization: `Bearer ${issued.token}`, 'Content-Type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      // The other process has tenant B's settings cached from before the revocation.
+      expect((await viaOther('GET', '/v1/admin/settings')).status).toBe(200);
+      const revoked = await call('POST', '/v1/admin/tokens/revoke', issued.token);
+      expect(revoked.status).toBe(200);
+      tenantBToken = ((await revoked.json()) as { token: string }).token;
+      const minted = await viaOther('POST', '/v1/admin/tokens', { role: 'admin', subject: 'attacker' });
+      expect(minted.status).toBe(401);
+      expect((await viaOther('POST', '/v1/admin/tokens/revoke')).status).toBe(401);
+    } finally {
+      await other.destroy();
+    }
+  });
+
+  it('should keep a revocation through later settings and guide changes', async () => {
+    // Tenant B's tokens were revoked by the test above; this one was issued by that revocation.
+    const before = { token: tenantBToken };
+    const revoked = (await (await call('POST', '/v1/admin/tokens/revoke', before.token)).json()) as {
+      token: string;
+    };
+    expect((await call('PATCH', '/v1/admin/settings', revoked.token, { minGroupSize: 6 })).status).toBe(200);
+    expect((await call('DELETE', '/v1/admin/guide', revoked.token)).status).toBe(200);
+    const refused = await call('PATCH', '/v1/admin/settings', revoked.token, { adminTokensNotBefore: null });
+    expect(refused.status).toBe(400);
+    expect((await call('GET', '/v1/admin/interviews', before.token)).status).toBe(401);
+    expect((await call('GET', '/v1/admin/interviews', revoked.token)).status).toBe(200);
   });
 });

@@ -1,8 +1,8 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { withTenant } from '../db/scope.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { ApiError, notFound, unauthorized } from '../errors.ts';
 import { adminCredential, requireCredential, requireRole } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import {
@@ -105,10 +105,10 @@ export function adminRoutes(services: Services) {
   app.put('/guide', onlyAdmins, validate('json', z.unknown()), async (c) => {
     const tenant = c.get('tenant');
     const { key, guide } = acceptGuide(tenant.settings, c.req.valid('json'));
-    const updated = await services.tenants.updateSettings(tenant.id, {
-      guides: { ...tenant.settings.guides, [key]: guide },
+    const updated = await services.tenants.updateSettings(tenant.id, (current) => ({
+      guides: { ...current.guides, [key]: guide },
       activeGuide: key,
-    });
+    }));
     await auditGuide(c, updated.id, 'guide.update', { key });
     return c.json({ key, isDefault: false, guide: activeGuide(updated.settings) });
   });
@@ -116,8 +116,7 @@ export function adminRoutes(services: Services) {
   app.delete('/guide', onlyAdmins, async (c) => {
     const tenant = c.get('tenant');
     // Stored versions stay: interviews started on them finish on them.
-    const { activeGuide: _previous, ...rest } = tenant.settings;
-    const updated = await services.tenants.updateSettings(tenant.id, { ...rest, activeGuide: undefined });
+    const updated = await services.tenants.updateSettings(tenant.id, { activeGuide: undefined });
     await auditGuide(c, updated.id, 'guide.reset', { key: defaultGuideKey });
     return c.json({ key: defaultGuideKey, isDefault: true, guide: activeGuide(updated.settings) });
   });
@@ -213,7 +212,7 @@ export function adminRoutes(services: Services) {
   app.post('/tokens', onlyAdmins, validate('json', issueAdminTokenSchema), async (c) => {
     const tenantId = c.get('tenant').id;
     const body = c.req.valid('json');
-    const notBefore = c.get('tenant').settings.adminTokensNotBefore;
+    const notBefore = await currentRevocation(c);
     const issued = await issueToken(
       tenantId,
       body.role,
@@ -226,6 +225,7 @@ export function adminRoutes(services: Services) {
       subject: body.subject,
       expiresAt: issued.expiresAt,
     });
+    c.header('Cache-Control', 'no-store');
     return c.json(issued, 201);
   });
 
@@ -234,14 +234,34 @@ export function adminRoutes(services: Services) {
   app.post('/tokens/revoke', onlyAdmins, async (c) => {
     const tenantId = c.get('tenant').id;
     const { subject } = adminCredential(c);
+    await currentRevocation(c);
     // Token times are whole seconds: everything issued up to the end of this second is revoked, and the
     // caller's new token carries the next second.
-    const notBefore = new Date((Math.floor(Date.now() / 1000) + 1) * 1000);
-    await services.tenants.updateSettings(tenantId, { adminTokensNotBefore: notBefore.toISOString() });
+    // A second revocation within the same second (or right after a concurrent one) moves the time on by a
+    // second, so that the tokens the earlier one handed out are revoked too.
+    const updated = await services.tenants.updateSettings(tenantId, (current) => {
+      const previous = current.adminTokensNotBefore ? Date.parse(current.adminTokensNotBefore) : 0;
+      const next = Math.max((Math.floor(Date.now() / 1000) + 1) * 1000, previous + 1000);
+      return { adminTokensNotBefore: new Date(next).toISOString() };
+    });
+    const notBefore = new Date(updated.settings.adminTokensNotBefore as string);
     const issued = await issueToken(tenantId, 'admin', subject, undefined, notBefore);
     await auditTokens(c, tenantId, 'admin-token.revoke-all', { revokedBefore: notBefore.toISOString() });
+    c.header('Cache-Control', 'no-store');
     return c.json({ revokedBefore: notBefore.toISOString(), ...issued });
   });
+
+  /**
+   * The tenant's revocation time read from the database, not the 5 s settings cache: a token revoked on
+   * another process a moment ago must not mint new ones. 401 when the caller's own token is revoked.
+   */
+  async function currentRevocation(c: Context<AppEnv>): Promise<Date | undefined> {
+    const tenant = await services.tenants.find(c.get('tenant').id, { fresh: true });
+    const notBefore = tenant?.settings.adminTokensNotBefore;
+    if (!notBefore) return undefined;
+    if (adminCredential(c).issuedAt < Date.parse(notBefore)) throw unauthorized();
+    return new Date(notBefore);
+  }
 
   /** Signs an admin token; never dated before `notBefore` (a revocation's time, up to a second ahead). */
   async function issueToken(
