@@ -72,6 +72,8 @@ type Prepared =
       replyTo: number;
       /** `last_seq` once the answer is stored: the reply takes the next seq. */
       lastSeq: number;
+      /** The lease this turn wrote (`turn_locked_until`): it renews the lease only while it is still this one. */
+      lockedUntil: Date;
       state: InterviewState;
       stateVersion: number;
       input: EmployeeInput | undefined;
@@ -169,6 +171,7 @@ export function createTurnService(options: TurnServiceOptions) {
           accepted: undefined,
           replyTo: 0,
           lastSeq: row.last_seq,
+          lockedUntil: lease.turn_locked_until,
           state,
           stateVersion: row.state_version,
           input: undefined,
@@ -208,6 +211,7 @@ export function createTurnService(options: TurnServiceOptions) {
           accepted,
           replyTo: existing.seq,
           lastSeq: row.last_seq,
+          lockedUntil: lease.turn_locked_until,
           state: openState<InterviewState>(cipher, interviewId, row.state) as InterviewState,
           stateVersion: row.state_version,
           input: employeeInput,
@@ -285,6 +289,7 @@ export function createTurnService(options: TurnServiceOptions) {
         accepted: { type: 'answer-accepted', clientMessageId: input.clientMessageId, seq, duplicate: false },
         replyTo: seq,
         lastSeq: seq,
+        lockedUntil: lease.turn_locked_until,
         state,
         stateVersion: row.state_version,
         input: employeeInput,
@@ -339,21 +344,29 @@ export function createTurnService(options: TurnServiceOptions) {
 
   /**
    * Keeps the turn's lease while it runs (a slow model may take longer than the lease): renews it every third
-   * of the lease, only while this turn still holds it. `stop()` waits for a renewal under way, so that none
+   * of the lease, only while the stored lease is still the one this turn wrote (a request that took the turn
+   * over wrote its own; then this turn stops renewing). `stop()` waits for a renewal under way, so that none
    * lands after the turn released or stored.
    */
-  function holdLease(tenantId: string, interviewId: string, replyTo: number) {
+  function holdLease(tenantId: string, interviewId: string, replyTo: number, lockedUntil: Date) {
+    let held = lockedUntil;
     let renewing: Promise<unknown> | undefined;
     const timer = setInterval(() => {
+      const next = new Date(now() + leaseMs);
       renewing ??= withTenant(database, tenantId, (db) =>
         db
           .updateTable('interviews')
-          .set({ turn_locked_until: new Date(now() + leaseMs) })
+          .set({ turn_locked_until: next })
           .where('tenant_id', '=', tenantId)
           .where('id', '=', interviewId)
           .where('turn_reply_to', '=', replyTo)
-          .execute(),
+          .where('turn_locked_until', '=', held)
+          .executeTakeFirst(),
       )
+        .then((result) => {
+          if (Number(result.numUpdatedRows) === 1) held = next;
+          else clearInterval(timer);
+        })
         .catch((error) => logger.warn('renewing the turn lease failed', { tenantId, interviewId, error }))
         .finally(() => {
           renewing = undefined;
@@ -373,7 +386,7 @@ export function createTurnService(options: TurnServiceOptions) {
     prepared: Extract<Prepared, { kind: 'generate' }>,
     stream: TurnStream,
   ): Promise<void> {
-    const lease = holdLease(input.tenant.id, input.interviewId, prepared.replyTo);
+    const lease = holdLease(input.tenant.id, input.interviewId, prepared.replyTo, prepared.lockedUntil);
     try {
       await generateHeld(input, prepared, stream, lease);
     } finally {
@@ -514,7 +527,9 @@ export function createTurnService(options: TurnServiceOptions) {
 
   async function waitForReply(input: PostMessageInput, replyTo: number, stream: TurnStream): Promise<void> {
     const cipher = await options.encryption.forTenant(input.tenant.id);
-    const deadline = now() + leaseMs + 5_000;
+    // The first request renews its lease while its model works: wait as long as it does (up to five minutes,
+    // or the lease when that is longer); take the turn over as soon as the lease runs out.
+    const deadline = now() + Math.max(leaseMs + 5_000, 300_000);
     while (now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, pollMs));
       const found = await withTenant(database, input.tenant.id, async (db) => {
