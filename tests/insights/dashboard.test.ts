@@ -344,14 +344,18 @@ describe('<exit-insights>', () => {
     await page.goto(`${server.url}/admin#token=${adminToken}`);
     await page.locator('#access').waitFor();
     expect(await page.locator('#who').textContent()).toContain('hr.admin@northwind.example (admin)');
+    expect(await page.locator('#issued').isHidden()).toBe(true);
     await page.locator('#access summary').click();
-    await page.fill('#issue-subject', 'dana@northwind.example');
+    await page.fill('#issue-subject', 'Dana Müller <dana@northwind.example>');
     await page.selectOption('#issue-role', 'analyst');
     await page.locator('#issue-form button[type="submit"]').click();
     await page.locator('#issued').waitFor();
+    await expect.poll(() => page.inputValue('#issued-url')).not.toBe('');
     const link = await page.inputValue('#issued-url');
     expect(link.startsWith(`${server.url}/admin#token=`)).toBe(true);
-    expect(await page.locator('#issued-label').textContent()).toContain('dana@northwind.example (analyst)');
+    expect(await page.locator('#issued-label').textContent()).toContain(
+      'Dana Müller <dana@northwind.example> (analyst)',
+    );
     await page.screenshot({ path: `${screenshots}/admin-team-access.png` });
 
     // The colleague's link opens the page as an analyst: no team access section.
@@ -359,12 +363,13 @@ describe('<exit-insights>', () => {
     await colleague.goto(link);
     await expect
       .poll(() => colleague.locator('#who').textContent())
-      .toContain('dana@northwind.example (analyst)');
+      .toContain('Dana Müller <dana@northwind.example> (analyst)');
     expect(await colleague.locator('#access').isHidden()).toBe(true);
 
     page.once('dialog', (dialog) => dialog.accept());
     await page.locator('#revoke').click();
     await expect.poll(() => page.locator('#access-status').textContent()).toContain('still signed in');
+    expect(await page.locator('#issued').isHidden()).toBe(true);
     // The admin goes on with the new token; the colleague's link and the old admin token are refused.
     await page.reload();
     await page.locator('#list').waitFor();

@@ -94,7 +94,8 @@ async function showDetail(id) {
 function tokenClaims() {
   try {
     const payload = token.split('.')[1].replaceAll('-', '+').replaceAll('_', '/');
-    return JSON.parse(atob(payload));
+    const bytes = Uint8Array.from(atob(payload), (char) => char.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     return {};
   }
@@ -109,6 +110,7 @@ function useToken(next) {
 $('issue-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   $('access-status').textContent = '';
+  $('issued').hidden = true;
   try {
     const issued = await api('/v1/admin/tokens', {
       method: 'POST',
