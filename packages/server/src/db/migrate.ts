@@ -62,7 +62,7 @@ async function isUpToDate(db: AnyDatabase): Promise<boolean> {
       (select count(*)::int from pg_roles where rolname in ('exitbot_owner', 'exitbot_app', 'exitbot_worker')) as roles,
       to_regclass('kysely_migration') is not null as migrations`.execute(db);
   const row = state.rows[0];
-  if (!row || row.roles !== 3 || !row.migrations) return false;
+  if (row?.roles !== 3 || !row.migrations) return false;
   const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
   const names = new Set(applied.rows.map((entry) => entry.name));
   if (!Object.keys(migrations).every((name) => names.has(name))) return false;

@@ -31,7 +31,7 @@ function checkOrigin(c: Context<AppEnv>, services: Services, allowed: string[]):
   });
 }
 
-function limit(c: Context<AppEnv>, services: Services, credential: Credential): void {
+function limit(services: Services, credential: Credential): void {
   const tenantDecision = services.limits.tenant.take(credential.tenantId);
   const decision =
     tenantDecision.allowed && credential.kind === 'interview'
@@ -88,7 +88,7 @@ export function requireCredential(
       throw unauthorized();
     }
     checkOrigin(c, services, tenant.settings.allowedOrigins);
-    limit(c, services, credential);
+    limit(services, credential);
     c.set('credential', credential);
     c.set('tenant', tenant);
     await next();

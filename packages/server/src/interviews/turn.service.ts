@@ -434,7 +434,7 @@ export function createTurnService(options: TurnServiceOptions) {
     }
     const end = collected.findLast((event) => event.type === 'question-end');
     await lease.stop();
-    if (!end || end.type !== 'question-end') {
+    if (end?.type !== 'question-end') {
       await releaseLease(tenant.id, interviewId, prepared.replyTo);
       stream.push({
         type: 'error',
