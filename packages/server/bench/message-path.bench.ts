@@ -42,21 +42,31 @@ const answers = [
 type Kind = 'pglite' | 'postgres';
 type FakeModel = Awaited<ReturnType<typeof startFakeModel>>;
 
-async function setup(kind: Kind, modelPort: number) {
+/**
+ * A migrated server with a tenant. `warmupMs`: first an untimed closed loop of 50 interviews, tokens at once,
+ * for that long (the part of the bench that measures then sets the model's pacing itself).
+ */
+async function setup(kind: Kind, model: FakeModel, options: { warmupMs?: number } = {}) {
   const database = kind === 'postgres' && databaseUrl ? await createBenchDatabase(databaseUrl) : undefined;
-  const env = serverEnv({ modelPort, ...(database ? { databaseUrl: database.url } : {}) });
+  const env = serverEnv({ modelPort: model.port, ...(database ? { databaseUrl: database.url } : {}) });
   await cli(['migrate'], env);
   const { apiKey } = await createTenant(env);
   const server = await startServer(env);
-  return {
-    server,
-    apiKey,
-    async teardown() {
-      await server.stop();
-      await database?.drop();
-      removeDir(env.EXITBOT_DATA_DIR);
-    },
+  const teardown = async () => {
+    await server.stop();
+    await database?.drop();
+    removeDir(env.EXITBOT_DATA_DIR);
   };
+  await model.control({ tokens: 50, intervalMs: 0 });
+  if (options.warmupMs) {
+    try {
+      await closedLoop(server.port, await createInterviews(server.port, apiKey, 1000), 50, options.warmupMs);
+    } catch (error) {
+      await teardown();
+      throw error;
+    }
+  }
+  return { server, apiKey, teardown };
 }
 
 async function startAll(port: number, tokens: string[]) {
@@ -129,11 +139,8 @@ async function closedLoop(
  */
 async function pacingSteady(kind: Kind, model: FakeModel) {
   const rows: Record<string, string | number>[] = [];
-  const { server, apiKey, teardown } = await setup(kind, model.port);
+  const { server, apiKey, teardown } = await setup(kind, model, { warmupMs: quick ? 3000 : 6000 });
   try {
-    await model.control({ tokens: 50, intervalMs: 0 });
-    const warmup = await createInterviews(server.port, apiKey, 1000);
-    await closedLoop(server.port, warmup, 50, quick ? 3000 : 6000);
     for (const concurrency of quick ? [400] : [100, 200, 400]) {
       const tokens = await createInterviews(server.port, apiKey, Math.ceil(concurrency * 1.5));
       await model.control({ tokens: 50, intervalMs: 20 });
@@ -171,11 +178,8 @@ async function pacingSteady(kind: Kind, model: FakeModel) {
 /** The harsher case: N answers sent in the same millisecond (rounds), every reply paced as above. */
 async function pacing(kind: Kind, model: FakeModel) {
   const rows: Record<string, string | number>[] = [];
-  const { server, apiKey, teardown } = await setup(kind, model.port);
+  const { server, apiKey, teardown } = await setup(kind, model, { warmupMs: quick ? 3000 : 6000 });
   try {
-    await model.control({ tokens: 50, intervalMs: 0 });
-    const warmup = await createInterviews(server.port, apiKey, 1000);
-    await closedLoop(server.port, warmup, 50, quick ? 3000 : 6000);
     for (const concurrency of quick ? [400] : [200, 400]) {
       const tokens = await createInterviews(server.port, apiKey, concurrency);
       await model.control({ tokens: 50, intervalMs: 0 });
@@ -223,9 +227,8 @@ async function pacing(kind: Kind, model: FakeModel) {
 }
 
 async function burst(kind: Kind, model: FakeModel) {
-  const { server, apiKey, teardown } = await setup(kind, model.port);
+  const { server, apiKey, teardown } = await setup(kind, model);
   try {
-    await model.control({ tokens: 50, intervalMs: 0 });
     const tokens = await createInterviews(server.port, apiKey, quick ? 2000 : 3000);
     const warmup = await closedLoop(server.port, tokens, 50, quick ? 3000 : 5000);
     const cpuBefore = cpuMs(server.pid);
@@ -255,11 +258,8 @@ async function burst(kind: Kind, model: FakeModel) {
 }
 
 async function steadyRate(kind: Kind, model: FakeModel, rate: number) {
-  const { server, apiKey, teardown } = await setup(kind, model.port);
+  const { server, apiKey, teardown } = await setup(kind, model, { warmupMs: quick ? 3000 : 5000 });
   try {
-    await model.control({ tokens: 50, intervalMs: 0 });
-    const warmup = await createInterviews(server.port, apiKey, 1000);
-    await closedLoop(server.port, warmup, 50, quick ? 3000 : 5000);
     const durationMs = quick ? 3000 : 6000;
     const tokens = await createInterviews(server.port, apiKey, 1500);
     await startAll(server.port, tokens);
