@@ -3,6 +3,7 @@ import type { AdminCredential, AdminRole, InterviewCredential } from '../auth/to
 import { ApiError, unauthorized } from '../errors.ts';
 import { assertInterviewTokenCurrent } from '../hris/token-state.ts';
 import type { Services } from '../services.ts';
+import type { TenantSettings } from '../tenants/tenant-settings.ts';
 import type { AppEnv, Credential } from './context.ts';
 
 function bearer(c: Context): string {
@@ -82,8 +83,7 @@ export function requireCredential(
     }
     const tenant = await services.tenants.find(credential.tenantId);
     if (!tenant) throw unauthorized();
-    const notBefore = tenant.settings.adminTokensNotBefore;
-    if (credential.kind === 'admin' && notBefore && credential.issuedAt < Date.parse(notBefore)) {
+    if (credential.kind === 'admin' && adminTokenRevoked(credential, tenant.settings)) {
       c.get('logger').info('credential refused', { kind, reason: 'admin tokens of the tenant revoked' });
       throw unauthorized();
     }
@@ -93,6 +93,12 @@ export function requireCredential(
     c.set('tenant', tenant);
     await next();
   };
+}
+
+/** True when the tenant revoked admin tokens issued before this one's time (`POST /v1/admin/tokens/revoke`). */
+export function adminTokenRevoked(credential: AdminCredential, settings: TenantSettings): boolean {
+  const notBefore = settings.adminTokensNotBefore;
+  return notBefore !== undefined && credential.issuedAt < Date.parse(notBefore);
 }
 
 /** The verified interview credential of the request. */

@@ -1,9 +1,9 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { recordAudit } from '../audit/audit.repository.ts';
+import { type AuditEntry, recordAudit } from '../audit/audit.repository.ts';
 import { withTenant } from '../db/scope.ts';
 import { ApiError, notFound, unauthorized } from '../errors.ts';
-import { adminCredential, requireCredential, requireRole } from '../http/auth.ts';
+import { adminCredential, adminTokenRevoked, requireCredential, requireRole } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import {
   createApiKeySchema,
@@ -29,6 +29,17 @@ export function adminRoutes(services: Services) {
     id: (c.get('credential') as { subject: string }).subject,
     requestId: c.get('requestId') as string,
   });
+  /** Records what the admin did in the tenant's audit log. */
+  const audit = (
+    c: { get: (key: 'credential' | 'requestId') => unknown },
+    tenantId: string,
+    entry: Pick<AuditEntry, 'action' | 'targetType' | 'targetId' | 'details'>,
+  ) =>
+    withTenant(services.database, tenantId, (db) =>
+      recordAudit(db, tenantId, [
+        { actorType: 'admin', actorId: actor(c).id, requestId: c.get('requestId') as string, ...entry },
+      ]),
+    );
 
   app.get('/interviews', validate('query', listQuerySchema), async (c) => {
     const query = c.req.valid('query');
@@ -76,17 +87,7 @@ export function adminRoutes(services: Services) {
   app.patch('/settings', onlyAdmins, validate('json', tenantSettingsPatchSchema), async (c) => {
     const patch = c.req.valid('json');
     const tenant = await services.tenants.updateSettings(c.get('tenant').id, patch);
-    await withTenant(services.database, tenant.id, (db) =>
-      recordAudit(db, tenant.id, [
-        {
-          actorType: 'admin',
-          actorId: actor(c).id,
-          action: 'settings.update',
-          requestId: c.get('requestId'),
-          details: { fields: Object.keys(patch) },
-        },
-      ]),
-    );
+    await audit(c, tenant.id, { action: 'settings.update', details: { fields: Object.keys(patch) } });
     return c.json({ tenant: { id: tenant.id, name: tenant.name }, settings: tenant.settings });
   });
 
@@ -109,7 +110,7 @@ export function adminRoutes(services: Services) {
       guides: { ...current.guides, [key]: guide },
       activeGuide: key,
     }));
-    await auditGuide(c, updated.id, 'guide.update', { key });
+    await audit(c, updated.id, { action: 'guide.update', details: { key } });
     return c.json({ key, isDefault: false, guide: activeGuide(updated.settings) });
   });
 
@@ -117,28 +118,9 @@ export function adminRoutes(services: Services) {
     const tenant = c.get('tenant');
     // Stored versions stay: interviews started on them finish on them.
     const updated = await services.tenants.updateSettings(tenant.id, { activeGuide: undefined });
-    await auditGuide(c, updated.id, 'guide.reset', { key: defaultGuideKey });
+    await audit(c, updated.id, { action: 'guide.reset', details: { key: defaultGuideKey } });
     return c.json({ key: defaultGuideKey, isDefault: true, guide: activeGuide(updated.settings) });
   });
-
-  async function auditGuide(
-    c: { get: (key: 'credential' | 'requestId') => unknown },
-    tenantId: string,
-    action: string,
-    details: Record<string, unknown>,
-  ): Promise<void> {
-    await withTenant(services.database, tenantId, (db) =>
-      recordAudit(db, tenantId, [
-        {
-          actorType: 'admin',
-          actorId: actor(c).id,
-          action,
-          requestId: c.get('requestId') as string,
-          details,
-        },
-      ]),
-    );
-  }
 
   app.get('/keys', onlyAdmins, async (c) =>
     c.json({ keys: await services.tokens.listKeys(c.get('tenant').id) }),
@@ -154,18 +136,7 @@ export function adminRoutes(services: Services) {
       ...(body.kid ? { kid: body.kid } : {}),
       expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
     });
-    await withTenant(services.database, tenantId, (db) =>
-      recordAudit(db, tenantId, [
-        {
-          actorType: 'admin',
-          actorId: actor(c).id,
-          action: 'key.register',
-          targetType: 'signing-key',
-          targetId: result.kid,
-          requestId: c.get('requestId'),
-        },
-      ]),
-    );
+    await audit(c, tenantId, { action: 'key.register', targetType: 'signing-key', targetId: result.kid });
     return c.json(result, 201);
   });
 
@@ -187,18 +158,7 @@ export function adminRoutes(services: Services) {
   app.post('/api-keys', onlyAdmins, validate('json', createApiKeySchema), async (c) => {
     const tenantId = c.get('tenant').id;
     const created = await services.apiKeys.create({ tenantId, name: c.req.valid('json').name });
-    await withTenant(services.database, tenantId, (db) =>
-      recordAudit(db, tenantId, [
-        {
-          actorType: 'admin',
-          actorId: actor(c).id,
-          action: 'api-key.create',
-          targetType: 'api-key',
-          targetId: created.id,
-          requestId: c.get('requestId'),
-        },
-      ]),
-    );
+    await audit(c, tenantId, { action: 'api-key.create', targetType: 'api-key', targetId: created.id });
     return c.json(created, 201);
   });
 
@@ -213,17 +173,10 @@ export function adminRoutes(services: Services) {
     const tenantId = c.get('tenant').id;
     const body = c.req.valid('json');
     const notBefore = await currentRevocation(c);
-    const issued = await issueToken(
-      tenantId,
-      body.role,
-      body.subject,
-      body.ttlHours,
-      notBefore ? new Date(notBefore) : undefined,
-    );
-    await auditTokens(c, tenantId, 'admin-token.issue', {
-      role: body.role,
-      subject: body.subject,
-      expiresAt: issued.expiresAt,
+    const issued = await issueToken(tenantId, body.role, body.subject, body.ttlHours, notBefore);
+    await audit(c, tenantId, {
+      action: 'admin-token.issue',
+      details: { role: body.role, subject: body.subject, expiresAt: issued.expiresAt },
     });
     c.header('Cache-Control', 'no-store');
     return c.json(issued, 201);
@@ -235,10 +188,9 @@ export function adminRoutes(services: Services) {
     const tenantId = c.get('tenant').id;
     const { subject } = adminCredential(c);
     await currentRevocation(c);
-    // Token times are whole seconds: everything issued up to the end of this second is revoked, and the
-    // caller's new token carries the next second.
-    // A second revocation within the same second (or right after a concurrent one) moves the time on by a
-    // second, so that the tokens the earlier one handed out are revoked too.
+    // Token times are whole seconds: everything issued up to the end of this second is revoked and the
+    // caller's new token carries the next second; a second revocation within that second moves on by one
+    // more, so that the token the first one handed out is revoked too.
     const updated = await services.tenants.updateSettings(tenantId, (current) => {
       const previous = current.adminTokensNotBefore ? Date.parse(current.adminTokensNotBefore) : 0;
       const next = Math.max((Math.floor(Date.now() / 1000) + 1) * 1000, previous + 1000);
@@ -246,7 +198,10 @@ export function adminRoutes(services: Services) {
     });
     const notBefore = new Date(updated.settings.adminTokensNotBefore as string);
     const issued = await issueToken(tenantId, 'admin', subject, undefined, notBefore);
-    await auditTokens(c, tenantId, 'admin-token.revoke-all', { revokedBefore: notBefore.toISOString() });
+    await audit(c, tenantId, {
+      action: 'admin-token.revoke-all',
+      details: { revokedBefore: notBefore.toISOString() },
+    });
     c.header('Cache-Control', 'no-store');
     return c.json({ revokedBefore: notBefore.toISOString(), ...issued });
   });
@@ -257,10 +212,9 @@ export function adminRoutes(services: Services) {
    */
   async function currentRevocation(c: Context<AppEnv>): Promise<Date | undefined> {
     const tenant = await services.tenants.find(c.get('tenant').id, { fresh: true });
-    const notBefore = tenant?.settings.adminTokensNotBefore;
-    if (!notBefore) return undefined;
-    if (adminCredential(c).issuedAt < Date.parse(notBefore)) throw unauthorized();
-    return new Date(notBefore);
+    if (!tenant || adminTokenRevoked(adminCredential(c), tenant.settings)) throw unauthorized();
+    const notBefore = tenant.settings.adminTokensNotBefore;
+    return notBefore ? new Date(notBefore) : undefined;
   }
 
   /** Signs an admin token; never dated before `notBefore` (a revocation's time, up to a second ahead). */
@@ -285,25 +239,6 @@ export function adminRoutes(services: Services) {
       expiresAt: expiresAt.toISOString(),
       adminUrl: `${services.config.publicUrl}/admin#token=${token}`,
     };
-  }
-
-  async function auditTokens(
-    c: { get: (key: 'credential' | 'requestId') => unknown },
-    tenantId: string,
-    action: string,
-    details: Record<string, unknown>,
-  ): Promise<void> {
-    await withTenant(services.database, tenantId, (db) =>
-      recordAudit(db, tenantId, [
-        {
-          actorType: 'admin',
-          actorId: actor(c).id,
-          action,
-          requestId: c.get('requestId') as string,
-          details,
-        },
-      ]),
-    );
   }
 
   app.all('*', () => {
