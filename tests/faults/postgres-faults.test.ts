@@ -56,14 +56,15 @@ describe.skipIf(!baseDatabaseUrl)('Postgres connections cut under the real serve
   });
 
   afterAll(async () => {
-    // A crashed server explains itself here (its last error lines).
-    if (server && server.process.exitCode !== null) {
+    // A crashed server explains itself here: what it printed that is not an info log (a crash's stack trace
+    // is plain text, and the exit may not have been seen yet when the failed test ends).
+    const output = server?.output.text() ?? '';
+    if (server && (server.process.exitCode !== null || /^Node\.js v/m.test(output))) {
       console.log(
-        server.output
-          .text()
+        output
           .split('\n')
-          .filter((line) => /error|Error/.test(line))
-          .slice(0, 20)
+          .filter((line) => !line.startsWith('{"time"') || /"level":"(warn|error)"/.test(line))
+          .slice(-40)
           .join('\n'),
       );
     }

@@ -36,7 +36,7 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** Name reported to Postgres (pg_stat_activity). */
   applicationName?: string;
-  /** Told when an idle pooled connection dies (restart, failover, pg_terminate_backend); the pool replaces it. */
+  /** Told when a pooled connection dies (restart, failover, pg_terminate_backend), idle or in use; the pool replaces it. */
   onConnectionError?: (error: Error) => void;
 }
 
@@ -65,8 +65,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
             : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
-    // Without a listener, an idle connection that Postgres closes would crash the process ('error' on the pool).
-    pool.on('error', (error) => options.onConnectionError?.(error));
+    // A connection Postgres closes (restart, failover, pg_terminate_backend) emits 'error' on its client; with
+    // no listener that event crashes the process. The pool listens only while a client is idle, so a client
+    // checked out between two statements of a transaction (waiting for the model, say) needs its own
+    // listener for as long as it lives: the statement in flight fails, the pool drops the dead client on
+    // release. The pool's own 'error' repeats what the client's listener already reported.
+    pool.on('connect', (client) => {
+      client.on('error', (error) => options.onConnectionError?.(error));
+    });
+    pool.on('error', () => undefined);
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     kind = 'postgres';
   } else {
