@@ -84,7 +84,8 @@ export interface Statement {
 export interface TenantPipeline {
   /**
    * Sends a statement now, behind the ones already sent, without waiting for their answers; resolves
-   * with its rows. Statements sent in the same tick go out in one write.
+   * with its rows. Statements sent in the same tick go out in one write. When a statement fails, the
+   * commit rejects too; a statement's promise left unawaited then is not an unhandled rejection.
    */
   send<Row = Record<string, unknown>>(statement: Statement): Promise<Row[]>;
   /**
@@ -150,8 +151,14 @@ async function pipelineOnPostgres<T>(
   };
   let committed: Promise<void> | undefined;
   const pipeline: TenantPipeline = {
-    send: async <Row>(statement: Statement) =>
-      (await issue(statement.sql, statement.parameters, statement.name)).rows as Row[],
+    send<Row>(statement: Statement) {
+      const rows = issue(statement.sql, statement.parameters, statement.name).then(
+        (result) => result.rows as Row[],
+      );
+      // A statement nobody awaits (the commit rejected first) must not end the process as an unhandled rejection.
+      rows.catch(() => undefined);
+      return rows;
+    },
     commit() {
       if (!committed) {
         committed = issue('commit').then((result) => {

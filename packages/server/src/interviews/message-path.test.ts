@@ -1,5 +1,6 @@
 import { ModelCallError, type WireEvent } from '@exitbot/sdk';
 import { MockModel } from '@exitbot/sdk/test';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMessage } from '../crypto/row-sealing.ts';
 import { withTenant } from '../db/scope.ts';
@@ -204,6 +205,39 @@ describe.each(testDatabaseKinds)('the message path on %s', (kind) => {
     expect(events.at(-1)?.type).toBe('reply-stored');
     const last = (await rows(id)).at(-1);
     expect(last).toMatchObject({ role: 'interviewer', degraded: true, text: end.text });
+  });
+
+  it('should answer 500 and stay up when the database refuses the turn claim, then start once it accepts it', async () => {
+    const { id, token } = await fixture.createInterview(fixture.tenantA);
+    const db = fixture.database.handle.db;
+    // The statement that claims the opening turn fails (as when its connection dies); the commit fails with it.
+    await sql`
+      create function refuse_turn_claim() returns trigger language plpgsql as $$
+      begin
+        if new.id = ${sql.lit(id)}::uuid and new.turn_reply_to = 0 then raise exception 'claim refused'; end if;
+        return new;
+      end $$`.execute(db);
+    await sql`create trigger refuse_turn_claim before update on interviews for each row execute function refuse_turn_claim()`.execute(
+      db,
+    );
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const refused = await postMessage(fixture.app, token, { clientMessageId: messageId(), type: 'start' });
+      expect(refused.status).toBe(500);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('internal');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await sql`drop trigger refuse_turn_claim on interviews`.execute(db);
+      await sql`drop function refuse_turn_claim()`.execute(db);
+    }
+    // Nothing of the refused request was kept: the interview starts normally.
+    const retried = await postMessage(fixture.app, token, { clientMessageId: messageId(), type: 'start' });
+    expect(retried.status).toBe(200);
+    expect((await rows(id)).map((row) => row.role)).toEqual(['interviewer']);
   });
 
   it('should refuse a re-issued or revoked token with 401 and store nothing (checked in the turn)', async () => {

@@ -132,17 +132,19 @@ export function createTurnService(options: TurnServiceOptions) {
         row.status === 'expired' || (openStatuses.has(row.status) && row.expires_at.getTime() <= now());
       const lease = { turn_locked_until: new Date(now() + leaseMs), updated_at: new Date(now()) };
       const storedReply = stored.find((message) => message.role === 'interviewer');
+      // The statement and the commit are awaited together: when the update fails, the commit rejects first.
       const update = async (changes: InterviewUpdate) => {
-        const done = pipeline.send(
-          database.db
-            .updateTable('interviews')
-            .set(changes)
-            .where('tenant_id', '=', tenant.id)
-            .where('id', '=', interviewId)
-            .compile(),
-        );
-        await pipeline.commit();
-        await done;
+        await Promise.all([
+          pipeline.send(
+            database.db
+              .updateTable('interviews')
+              .set(changes)
+              .where('tenant_id', '=', tenant.id)
+              .where('id', '=', interviewId)
+              .compile(),
+          ),
+          pipeline.commit(),
+        ]);
       };
 
       if (input.type === 'start') {
