@@ -38,6 +38,8 @@ export function createJobRunner(options: JobRunnerOptions) {
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let stopped = true;
+  /** Set by stop(): `runOnce()` claims no further batch. */
+  let stopping = false;
   let current: Promise<number> | undefined;
   let kickRequested = false;
 
@@ -69,14 +71,21 @@ export function createJobRunner(options: JobRunnerOptions) {
     }
   }
 
-  /** Claims and runs every due job once; resolves with how many ran. */
+  /**
+   * Claims and runs every due job once; resolves with how many ran. Once `stop()` was called it claims no
+   * further batch (the jobs left are due for the next process, or this one after a restart).
+   */
   async function runOnce(): Promise<number> {
     let total = 0;
     for (;;) {
+      if (stopping) return total;
       const jobs = await withWorker(database, (db) => claimJobs(db, batchSize, leaseMs));
       if (jobs.length === 0) return total;
-      await Promise.all(jobs.map(runJob));
+      // Every job of the batch ends before the next claim or a stop returns, even when one of them failed.
+      const outcomes = await Promise.allSettled(jobs.map(runJob));
       total += jobs.length;
+      const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
     }
   }
 
@@ -107,6 +116,7 @@ export function createJobRunner(options: JobRunnerOptions) {
     start(): void {
       if (!stopped) return;
       stopped = false;
+      stopping = false;
       schedule(0);
     },
     /** Runs a poll soon (a job was just queued in this process). */
@@ -115,9 +125,10 @@ export function createJobRunner(options: JobRunnerOptions) {
       if (running) kickRequested = true;
       else schedule(0);
     },
-    /** Stops polling and waits for the jobs in hand. */
+    /** Stops polling and claiming, and waits for the jobs in hand (not for the rest of the backlog). */
     async stop(): Promise<void> {
       stopped = true;
+      stopping = true;
       clearTimeout(timer);
       await current;
     },

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../db/scope.ts';
+import { createLogger } from '../logger.ts';
 import { createTestApp, messageId, postMessage, type TestApp } from '../testing/test-app.ts';
 import { testDatabaseKinds } from '../testing/test-database.ts';
-import { retryDelayMs } from './job-runner.ts';
+import { createJobRunner, retryDelayMs } from './job-runner.ts';
+import { enqueueJob } from './outbox.repository.ts';
 
 describe.each(testDatabaseKinds)('report jobs through the outbox on %s', (kind) => {
   let fixture: TestApp;
@@ -13,6 +15,32 @@ describe.each(testDatabaseKinds)('report jobs through the outbox on %s', (kind) 
 
   afterAll(async () => {
     await fixture?.destroy();
+  });
+
+  it('should finish the batch in hand on stop() but claim no further one, and leave the rest to the next runner', async () => {
+    const topic = `test.slow.${kind}`;
+    await withTenant(fixture.database.handle, fixture.tenantA.id, async (db) => {
+      for (let index = 0; index < 8; index += 1)
+        await enqueueJob(db, fixture.tenantA.id, { topic, key: `slow-${index}`, payload: {} });
+    });
+    let began = 0;
+    let ended = 0;
+    const slow = async () => {
+      began += 1;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ended += 1;
+    };
+    const logger = createLogger({ level: 'silent' });
+    const options = { database: fixture.database.handle, logger, handlers: { [topic]: slow }, batchSize: 2 };
+    const runner = createJobRunner(options);
+    runner.start();
+    while (began === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await runner.stop();
+    // The two claimed jobs ran to the end; the six others were not touched.
+    expect({ began, ended }).toEqual({ began: 2, ended: 2 });
+    const next = createJobRunner({ ...options, leaseMs: 60_000 });
+    expect(await next.runOnce()).toBe(6);
+    expect(ended).toBe(8);
   });
 
   it('should keep the report job when the process stops between finish and report, and run it in another process', async () => {

@@ -36,6 +36,7 @@ export function createCachePurger(options: { database: DatabaseHandle; logger: L
   const caches: TenantCache[] = [];
   let lastId: bigint | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let started = false;
 
   const apply = (tenantId: string) => {
     for (const cache of caches) cache.deleteTenant(tenantId);
@@ -77,8 +78,11 @@ export function createCachePurger(options: { database: DatabaseHandle; logger: L
     poll,
     /** Starts polling. */
     async start(): Promise<void> {
-      if (timer) return;
+      if (timer || started) return;
+      started = true;
       await poll().catch((error) => logger.warn('cache purge poll failed', { error }));
+      // stop() may have run while the first poll was under way.
+      if (!started) return;
       timer = setInterval(() => {
         poll().catch((error) => logger.warn('cache purge poll failed', { error }));
       }, pollMs);
@@ -86,6 +90,7 @@ export function createCachePurger(options: { database: DatabaseHandle; logger: L
     },
     /** Stops polling. */
     stop(): void {
+      started = false;
       clearInterval(timer);
       timer = undefined;
     },
