@@ -58,12 +58,20 @@ async function serveCommand(config: Config, logger: Logger): Promise<void> {
   // orchestrator gave up waiting, or the user pressed Ctrl-C) stops cleanly and exits 0, not 143.
   const stopping = new AbortController();
   let server: RunningServer | undefined;
+  let exitCode = 0;
   const stop = (signal: string) => {
-    if (stopping.signal.aborted) return;
+    if (stopping.signal.aborted) {
+      // A second Ctrl-C (or SIGTERM) does not wait for the replies and jobs still under way.
+      if (signal === 'SIGINT' || signal === 'SIGTERM') {
+        logger.warn('second signal: exiting without waiting', { signal });
+        process.exit(1);
+      }
+      return;
+    }
     logger.info('signal received', { signal, started: server !== undefined });
     stopping.abort();
     server?.close().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error) => {
         logger.error('shutdown failed', { error });
         process.exit(1);
@@ -72,6 +80,20 @@ async function serveCommand(config: Config, logger: Logger): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // A stray rejection is a bug in one operation, which has failed already: say so loudly, keep serving the
+  // other employees' turns (Node's default would end them all at once).
+  process.on('unhandledRejection', (reason) => {
+    logger.error('unhandled rejection (a bug: please report it)', { error: reason });
+  });
+  // An exception nobody caught may have left the process in a bad state: stop taking requests, let the
+  // running turns store their replies (bounded by the shutdown timeout), exit 1.
+  process.on('uncaughtException', (error) => {
+    logger.error('uncaught exception: shutting down', { error });
+    exitCode = 1;
+    setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 10_000).unref();
+    if (!server) process.exit(1);
+    stop('uncaughtException');
+  });
   const { openDatabase } = await import('./db/connect.ts');
   const database = openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }),

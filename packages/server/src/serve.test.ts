@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeJwt } from 'jose';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './db/connect.ts';
@@ -10,6 +11,7 @@ import { demoTenantId } from './demo.ts';
 import { loadConfig } from './env.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './serve.ts';
+import { createTestDatabase } from './testing/test-database.ts';
 
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
@@ -140,3 +142,61 @@ describe('stopping while the server starts', () => {
     expect(existsSync(join(dataDir, 'lock'))).toBe(false);
   }, 120_000);
 });
+
+describe.skipIf(!process.env.DATABASE_URL)(
+  'stopping while an answer is on its way to the turn service',
+  () => {
+    it('should wait for a request admitted before the stop, and let its turn store the reply', async () => {
+      const database = await createTestDatabase('postgres');
+      const dataDir = mkdtempSync(join(tmpdir(), 'exitbot-serve-drain-'));
+      try {
+        const config = loadConfig({
+          PORT: '0',
+          LOG_LEVEL: 'silent',
+          DATABASE_URL: database.url ?? '',
+          EXITBOT_DATA_DIR: dataDir,
+          EXITBOT_WIDGET_DIR: '/nonexistent',
+        });
+        const server = await startServer({
+          config,
+          logger: createLogger({ level: 'silent' }),
+          announce: false,
+        });
+        const base = `http://127.0.0.1:${server.port}`;
+        const token = /<exit-interview token="([^"]+)"/.exec(await (await fetch(`${base}/demo`)).text())?.[1];
+        const interview = decodeJwt(token ?? '') as { sub: string };
+        // A transaction of ours holds the interview's row: the answer's request waits inside the turn's
+        // prepare step (admitted, its turn not started yet) until we let go.
+        const holder = await database.handle.db.connection().execute(async (connection) => {
+          await sql`begin`.execute(connection);
+          await sql`select id from interviews where id = ${interview.sub} for update`.execute(connection);
+          const posted = fetch(`${base}/v1/interview/messages`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ clientMessageId: 'drain-test-0001', type: 'start' }),
+          }).then(async (response) => ({ status: response.status, body: await response.text() }));
+          let admittedAndWaiting = false;
+          for (let waited = 0; waited < 500 && !admittedAndWaiting; waited += 1) {
+            const { rows } = await sql<{ waiting: number }>`
+            select count(*)::int as waiting from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`.execute(connection);
+            admittedAndWaiting = Boolean(rows[0]?.waiting);
+            if (!admittedAndWaiting) await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+          expect(admittedAndWaiting).toBe(true);
+          const closing = server.close();
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await sql`commit`.execute(connection);
+          return { posted, closing };
+        });
+        const answer = await holder.posted;
+        await holder.closing;
+        expect(answer.status).toBe(200);
+        expect(answer.body).toContain('"type":"reply-stored"');
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+        await database.destroy();
+      }
+    }, 60_000);
+  },
+);

@@ -49,6 +49,16 @@ export async function startServer(options: {
   if (config.demo) services.demoTenantId = demoTenantId;
   const app = createApp(services);
   let draining = false;
+  // Requests admitted before shutdown started and not yet answered: an employee's answer among them may not
+  // have reached the turn service yet (auth, prepare), so the drain waits for them before it waits for turns.
+  const admitted = new Set<Promise<Response>>();
+  const admit = (request: Request, env: unknown) => {
+    const response = Promise.resolve(app.fetch(request, env as never));
+    admitted.add(response);
+    const settle = () => admitted.delete(response);
+    response.then(settle, settle);
+    return response;
+  };
   // Once shutdown starts, requests on kept-alive connections get 503 and the connection closes.
   const fetchOrDrain = (request: Request, env: unknown) =>
     draining
@@ -61,7 +71,7 @@ export async function startServer(options: {
             headers: { 'Content-Type': 'application/json', Connection: 'close', 'Retry-After': '1' },
           },
         )
-      : app.fetch(request, env as never);
+      : admit(request, env);
   const server = serve({ fetch: fetchOrDrain, port: config.port, hostname: config.host });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -79,6 +89,8 @@ export async function startServer(options: {
     ? ensureDemo(services)
     : Promise.resolve(undefined);
   services.demoReady = seeding.then(() => undefined);
+  // Awaited by /demo (which answers the failure); nobody may be waiting when the seed fails.
+  services.demoReady.catch(() => undefined);
   services.jobs.start();
   // Retention sweeps are queued per tenant on a schedule; erasures reach this replica's caches.
   services.privacy.startSchedule(() => services.jobs.kick());
@@ -100,14 +112,20 @@ export async function startServer(options: {
         draining = true;
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         if ('closeIdleConnections' in server) server.closeIdleConnections();
-        const drained = await services.turns.drain(config.shutdownTimeoutMs);
+        const deadline = performance.now() + config.shutdownTimeoutMs;
+        const remaining = () => Math.max(0, deadline - performance.now());
+        await withTimeout(Promise.allSettled([...admitted]), remaining());
+        const drained = await services.turns.drain(remaining());
         if (!drained)
           logger.warn('shutdown timeout: some replies were not stored', {
             runningTurns: services.turns.runningTurns,
           });
         services.privacy.stopSchedule();
         services.cachePurger.stop();
-        await services.jobs.stop();
+        // Jobs in hand get what is left of the shutdown time (at least 5 s); one cut short runs again
+        // elsewhere once its lease ends.
+        if (!(await withTimeout(services.jobs.stop(), Math.max(remaining(), 5_000))))
+          logger.warn('shutdown timeout: jobs still running are retried after their lease');
         // A stop during startup lets the demo seed finish its transactions before the database closes.
         await seeding.catch(() => undefined);
         // Streams have ended with their turns; anything still open is cut now.
@@ -148,4 +166,23 @@ export async function startServer(options: {
   }
 
   return running;
+}
+
+/** Resolves true when `work` settles within `ms`, false otherwise (the work goes on). */
+async function withTimeout(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      timedOut,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
