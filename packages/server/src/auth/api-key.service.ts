@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { DatabaseHandle } from '../db/connect.ts';
 import { isUuid, withTenant } from '../db/scope.ts';
 import type { Logger } from '../logger.ts';
+import { type ApiKeyScope, apiKeyScopes } from './api-key-scopes.ts';
 import {
   findApiKeyByHash,
   insertApiKey,
@@ -11,11 +12,14 @@ import {
 } from './api-keys.repository.ts';
 import { TokenError } from './token.service.ts';
 
+export { type ApiKeyScope, apiKeyScopes };
+
 /** A verified API key. */
 export interface ApiKeyCredential {
   kind: 'api-key';
   tenantId: string;
   keyId: string;
+  scopes: readonly ApiKeyScope[];
 }
 
 const keyPattern = /^exb_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
@@ -24,6 +28,11 @@ const touchIntervalMs = 60_000;
 
 function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
+}
+
+/** The stored scopes this server knows (a check constraint allows no others; a newer server's are ignored). */
+function knownScopes(stored: readonly string[]): ApiKeyScope[] {
+  return apiKeyScopes.filter((scope) => stored.includes(scope));
 }
 
 function tenantFromHex(hex: string): string {
@@ -45,15 +54,27 @@ export function createApiKeyService(options: {
   const touched = new Map<string, number>();
 
   return {
-    /** Creates a key; the plaintext is returned once and never stored. */
-    async create(input: { tenantId: string; name: string }) {
+    /**
+     * Creates a key with these scopes (default: all of them); the plaintext is returned once and never
+     * stored.
+     */
+    async create(input: { tenantId: string; name: string; scopes?: readonly ApiKeyScope[] }) {
       const secret = randomBytes(32).toString('base64url');
       const key = `exb_${input.tenantId.replaceAll('-', '')}_${secret}`;
       const prefix = `exb_…${secret.slice(0, 6)}`;
+      // Stored in the canonical order, once each.
+      const scopes = apiKeyScopes.filter((scope) => (input.scopes ?? apiKeyScopes).includes(scope));
       const row = await withTenant(database, input.tenantId, (db) =>
-        insertApiKey(db, input.tenantId, { name: input.name, prefix, keyHash: hashKey(key) }),
+        insertApiKey(db, input.tenantId, { name: input.name, prefix, keyHash: hashKey(key), scopes }),
       );
-      return { id: row.id, name: row.name, prefix, key, createdAt: row.created_at.toISOString() };
+      return {
+        id: row.id,
+        name: row.name,
+        prefix,
+        key,
+        scopes: knownScopes(row.scopes),
+        createdAt: row.created_at.toISOString(),
+      };
     },
 
     /** Verifies a key; throws TokenError when it is malformed, unknown or revoked. */
@@ -70,7 +91,12 @@ export function createApiKeyService(options: {
         verified.delete(keyHash);
         throw new TokenError('unknown or revoked api key');
       }
-      const credential: ApiKeyCredential = { kind: 'api-key', tenantId, keyId: row.id };
+      const credential: ApiKeyCredential = {
+        kind: 'api-key',
+        tenantId,
+        keyId: row.id,
+        scopes: knownScopes(row.scopes),
+      };
       if (verified.size > 10_000) verified.clear();
       verified.set(keyHash, { credential, at: now() });
       const lastTouch = touched.get(row.id) ?? 0;
@@ -90,6 +116,7 @@ export function createApiKeyService(options: {
         id: row.id,
         name: row.name,
         prefix: row.prefix,
+        scopes: knownScopes(row.scopes),
         createdAt: row.created_at.toISOString(),
         lastUsedAt: row.last_used_at?.toISOString() ?? null,
         revokedAt: row.revoked_at?.toISOString() ?? null,

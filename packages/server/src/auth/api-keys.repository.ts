@@ -20,11 +20,17 @@ export function findApiKeyByHash(
 export function insertApiKey(
   db: Kysely<Database>,
   tenantId: string,
-  key: { name: string; prefix: string; keyHash: string },
+  key: { name: string; prefix: string; keyHash: string; scopes: readonly string[] },
 ): Promise<ApiKeyRow> {
   return db
     .insertInto('api_keys')
-    .values({ tenant_id: tenantId, name: key.name, prefix: key.prefix, key_hash: key.keyHash })
+    .values({
+      tenant_id: tenantId,
+      name: key.name,
+      prefix: key.prefix,
+      key_hash: key.keyHash,
+      scopes: [...key.scopes],
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }

@@ -59,6 +59,8 @@ export interface ApiKeyTable {
   name: string;
   prefix: string;
   key_hash: string;
+  /** What the key may do (`ApiKeyScope`s); at least one. */
+  scopes: string[];
   created_at: CreatedAt;
   last_used_at: NullableTimestamp;
   revoked_at: NullableTimestamp;

@@ -8,6 +8,7 @@ import * as createCoreTables from '../migrations/2026_11_25_0800_create_core_tab
 import * as createPrivacyTables from '../migrations/2026_11_25_1200_create_privacy_tables.ts';
 import * as createInsightTables from '../migrations/2026_11_25_1400_create_insight_tables.ts';
 import * as createInsightCube from '../migrations/2026_11_25_1500_create_insight_cube.ts';
+import * as apiKeyScopes from '../migrations/2026_11_25_1600_api_key_scopes.ts';
 import { applyPrivileges, ensureRoles, findUnprotectedTables } from './roles.ts';
 
 // Listed explicitly (not read from the folder) so startup does no directory scan and a bundler sees them.
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_25_1400_create_insight_tables': createInsightTables,
   '2026_11_25_1500_create_insight_cube': createInsightCube,
   '2026_11_25_1200_create_privacy_tables': createPrivacyTables,
+  '2026_11_25_1600_api_key_scopes': apiKeyScopes,
 };
 
 /** Result of `migrateToLatest()`: the names of the migrations applied now. */

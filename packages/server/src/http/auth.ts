@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import type { ApiKeyScope } from '../auth/api-key-scopes.ts';
 import type { AdminCredential, AdminRole, InterviewCredential } from '../auth/token.service.ts';
 import { ApiError, unauthorized } from '../errors.ts';
 import { assertInterviewTokenCurrent } from '../hris/token-state.ts';
@@ -109,6 +110,25 @@ export function interviewCredential(c: Context<AppEnv>): InterviewCredential {
 /** The verified admin credential of the request. */
 export function adminCredential(c: Context<AppEnv>): AdminCredential {
   return c.get('credential') as AdminCredential;
+}
+
+/**
+ * API-key routes: the key must hold `scope` (403 `forbidden` naming the scope otherwise). Checked after the
+ * key, before the route reads anything, so a missing scope says nothing about the interview asked for.
+ */
+export function requireScope(scope: ApiKeyScope): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const credential = c.get('credential');
+    if (credential?.kind !== 'api-key' || !credential.scopes.includes(scope)) {
+      throw new ApiError({
+        status: 403,
+        code: 'forbidden',
+        message: `This API key does not have the scope ${scope}`,
+        details: { requiredScope: scope },
+      });
+    }
+    await next();
+  };
 }
 
 /** After `requireCredential(services, 'admin')`: 403 unless the admin token has one of `roles`. */

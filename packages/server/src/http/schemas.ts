@@ -1,5 +1,6 @@
 // Request and response schemas of the HTTP API: used to validate requests and to build /openapi.json.
 import { z } from 'zod';
+import { apiKeyScopes } from '../auth/api-key-scopes.ts';
 import { tenantSettingsPatchSchema, tenantSettingsSchema } from '../tenants/tenant-settings.ts';
 
 /** `POST /v1/interview/messages` body. */
@@ -108,7 +109,17 @@ export const registerKeySchema = z
   .strict();
 
 /** `POST /v1/admin/api-keys` body. */
-export const createApiKeySchema = z.object({ name: z.string().min(1).max(100) }).strict();
+export const createApiKeySchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    scopes: z
+      .array(z.enum(apiKeyScopes))
+      .min(1)
+      .refine((scopes) => new Set(scopes).size === scopes.length, 'each scope once')
+      .optional()
+      .describe('What the key may do; all of them when omitted. Give an HRIS connector only what it needs.'),
+  })
+  .strict();
 
 /** Error answer. */
 export const errorSchema = z.object({

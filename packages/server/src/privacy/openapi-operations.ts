@@ -1,5 +1,6 @@
 // The HRIS, webhook and privacy routes in /openapi.json (built from the schemas that validate them).
 import { z } from 'zod';
+import type { ApiKeyScope } from '../auth/api-key-scopes.ts';
 import { bulkEventsSchema, employeeLeftEventSchema, reissueSchema } from '../hris/hris.schemas.ts';
 import { auditLogQuerySchema, erasureSchema, exportSchema } from '../routes/privacy.ts';
 import {
@@ -19,6 +20,8 @@ export interface DocumentedOperation {
   body?: z.ZodType;
   query?: z.ZodObject;
   response?: { status: number; schema?: z.ZodType; description?: string };
+  /** The scope an API key needs on this route (admin tokens need the admin role instead). */
+  scope?: ApiKeyScope;
   errors: number[];
 }
 
@@ -54,6 +57,7 @@ export const privacyOperations: DocumentedOperation[] = [
     tag: 'HRIS',
     summary: `An "employee left" event: creates a scheduled interview, idempotent on eventId${both}`,
     security: 'apiKey',
+    scope: 'interviews:write',
     body: employeeLeftEventSchema,
     response: {
       status: 201,
@@ -68,6 +72,7 @@ export const privacyOperations: DocumentedOperation[] = [
     tag: 'HRIS',
     summary: `Up to 500 "employee left" events, one outcome each${both}`,
     security: 'apiKey',
+    scope: 'interviews:write',
     body: bulkEventsSchema,
     response: { status: 200, schema: z.object({ results: z.array(eventOutcomeSchema) }) },
     errors: [400, 401, 403, 413, 429],
@@ -78,6 +83,7 @@ export const privacyOperations: DocumentedOperation[] = [
     tag: 'HRIS',
     summary: `The recorded outcome of one event id${both}`,
     security: 'apiKey',
+    scope: 'interviews:write',
     response: { status: 200, schema: eventOutcomeSchema },
     errors: [401, 403, 404, 429],
   },
@@ -87,6 +93,7 @@ export const privacyOperations: DocumentedOperation[] = [
     tag: 'HRIS',
     summary: `Invitation state: schedule, token version, revoked, opened${both}`,
     security: 'apiKey',
+    scope: 'interviews:write',
     response: { status: 200 },
     errors: [401, 403, 404, 429],
   },
@@ -96,6 +103,7 @@ export const privacyOperations: DocumentedOperation[] = [
     tag: 'HRIS',
     summary: `A new link; every older token stops working; reopens an expired interview${both}`,
     security: 'apiKey',
+    scope: 'interviews:write',
     body: reissueSchema,
     response: { status: 200 },
     errors: [400, 401, 403, 404, 409, 429],
@@ -106,6 +114,7 @@ export const privacyOperations: DocumentedOperation[] = [
     tag: 'HRIS',
     summary: `Revoke every token of the interview at once${both}`,
     security: 'apiKey',
+    scope: 'interviews:write',
     response: { status: 200 },
     errors: [401, 403, 404, 429],
   },
@@ -128,6 +137,7 @@ export const privacyOperations: DocumentedOperation[] = [
     tag: 'Webhooks',
     summary: `The tenant's endpoints (never their secrets)${both}`,
     security: 'apiKey',
+    scope: 'webhooks:manage',
     response: { status: 200 },
     errors: [401, 403, 429],
   },
@@ -137,6 +147,7 @@ export const privacyOperations: DocumentedOperation[] = [
     tag: 'Webhooks',
     summary: `Register an endpoint; its whsec_ secret is shown once${both}`,
     security: 'apiKey',
+    scope: 'webhooks:manage',
     body: createEndpointSchema,
     response: { status: 201 },
     errors: [400, 401, 403, 429],
@@ -147,6 +158,7 @@ export const privacyOperations: DocumentedOperation[] = [
     tag: 'Webhooks',
     summary: `Change url, events, description or enabled${both}`,
     security: 'apiKey',
+    scope: 'webhooks:manage',
     body: updateEndpointSchema,
     response: { status: 200 },
     errors: [400, 401, 403, 404, 429],
@@ -157,6 +169,7 @@ export const privacyOperations: DocumentedOperation[] = [
     tag: 'Webhooks',
     summary: `Delete an endpoint and its delivery history${both}`,
     security: 'apiKey',
+    scope: 'webhooks:manage',
     response: { status: 204 },
     errors: [401, 403, 404, 429],
   },
@@ -166,6 +179,7 @@ export const privacyOperations: DocumentedOperation[] = [
     tag: 'Webhooks',
     summary: `A new secret (shown once); the old one keeps signing for 24 hours${both}`,
     security: 'apiKey',
+    scope: 'webhooks:manage',
     response: { status: 200 },
     errors: [401, 403, 404, 429],
   },
@@ -175,6 +189,7 @@ export const privacyOperations: DocumentedOperation[] = [
     tag: 'Webhooks',
     summary: `Queue a webhook.test event to this endpoint${both}`,
     security: 'apiKey',
+    scope: 'webhooks:manage',
     response: { status: 202 },
     errors: [401, 403, 404, 429],
   },
@@ -184,6 +199,7 @@ export const privacyOperations: DocumentedOperation[] = [
     tag: 'Webhooks',
     summary: `Re-send every failed delivery since a time (after an outage)${both}`,
     security: 'apiKey',
+    scope: 'webhooks:manage',
     body: recoverSchema,
     response: { status: 202 },
     errors: [400, 401, 403, 404, 429],
@@ -194,6 +210,7 @@ export const privacyOperations: DocumentedOperation[] = [
     tag: 'Webhooks',
     summary: `Deliveries, newest first, with status and next attempt${both}`,
     security: 'apiKey',
+    scope: 'webhooks:manage',
     query: deliveriesQuerySchema,
     response: { status: 200 },
     errors: [400, 401, 403, 429],
@@ -204,6 +221,7 @@ export const privacyOperations: DocumentedOperation[] = [
     tag: 'Webhooks',
     summary: `One delivery with every attempt (status code, error, duration, response excerpt)${both}`,
     security: 'apiKey',
+    scope: 'webhooks:manage',
     response: { status: 200 },
     errors: [401, 403, 404, 429],
   },
@@ -213,6 +231,7 @@ export const privacyOperations: DocumentedOperation[] = [
     tag: 'Webhooks',
     summary: `Send a delivery again now, whatever its status${both}`,
     security: 'apiKey',
+    scope: 'webhooks:manage',
     response: { status: 200 },
     errors: [401, 403, 404, 409, 429],
   },
@@ -222,6 +241,7 @@ export const privacyOperations: DocumentedOperation[] = [
     tag: 'Privacy',
     summary: `Erase one interview, or every interview of one employee (HRIS employee id), everywhere${both}`,
     security: 'apiKey',
+    scope: 'interviews:delete',
     body: erasureSchema,
     response: { status: 200 },
     errors: [400, 401, 403, 404, 429],

@@ -157,8 +157,18 @@ export function adminRoutes(services: Services) {
 
   app.post('/api-keys', onlyAdmins, validate('json', createApiKeySchema), async (c) => {
     const tenantId = c.get('tenant').id;
-    const created = await services.apiKeys.create({ tenantId, name: c.req.valid('json').name });
-    await audit(c, tenantId, { action: 'api-key.create', targetType: 'api-key', targetId: created.id });
+    const body = c.req.valid('json');
+    const created = await services.apiKeys.create({
+      tenantId,
+      name: body.name,
+      ...(body.scopes ? { scopes: body.scopes } : {}),
+    });
+    await audit(c, tenantId, {
+      action: 'api-key.create',
+      targetType: 'api-key',
+      targetId: created.id,
+      details: { scopes: created.scopes },
+    });
     return c.json(created, 201);
   });
 

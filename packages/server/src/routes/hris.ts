@@ -18,7 +18,7 @@ import type { Services } from '../services.ts';
 /** HRIS events and invitation management (`/v1/hris`; API key or admin). */
 export function hrisRoutes(services: Services) {
   const app = new Hono<AppEnv>();
-  app.use(requireApiKeyOrAdmin(services));
+  app.use(requireApiKeyOrAdmin(services, 'interviews:write'));
   const { invitations } = services;
 
   app.post(

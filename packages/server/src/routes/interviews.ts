@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ApiKeyCredential } from '../auth/api-key.service.ts';
-import { requireCredential } from '../http/auth.ts';
+import { requireCredential, requireScope } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { payloadTooLarge } from '../http/limits.ts';
 import { bulkCreateSchema, createInterviewSchema, idParamSchema, listQuerySchema } from '../http/schemas.ts';
@@ -21,6 +21,7 @@ export function integratorRoutes(services: Services) {
 
   app.post(
     '/',
+    requireScope('interviews:write'),
     bodyLimit({ maxSize: 64 * 1024, onError: payloadTooLarge }),
     validate('json', createInterviewSchema),
     async (c) => {
@@ -29,7 +30,7 @@ export function integratorRoutes(services: Services) {
     },
   );
 
-  app.post('/bulk', validate('json', bulkCreateSchema), async (c) => {
+  app.post('/bulk', requireScope('interviews:write'), validate('json', bulkCreateSchema), async (c) => {
     const created = await services.interviews.create(
       c.get('tenant'),
       c.req.valid('json').interviews,
@@ -38,7 +39,7 @@ export function integratorRoutes(services: Services) {
     return c.json({ interviews: created }, 201);
   });
 
-  app.get('/', validate('query', listQuerySchema), async (c) => {
+  app.get('/', requireScope('interviews:read'), validate('query', listQuerySchema), async (c) => {
     const query = c.req.valid('query');
     return c.json(
       await services.interviews.list(
@@ -57,19 +58,19 @@ export function integratorRoutes(services: Services) {
     );
   });
 
-  app.get('/:id', validate('param', idParamSchema), async (c) =>
+  app.get('/:id', requireScope('interviews:read'), validate('param', idParamSchema), async (c) =>
     c.json(await services.interviews.get(c.get('tenant'), c.req.valid('param').id, { identity: true })),
   );
 
-  app.get('/:id/transcript', validate('param', idParamSchema), async (c) =>
+  app.get('/:id/transcript', requireScope('transcripts:read'), validate('param', idParamSchema), async (c) =>
     c.json(await services.interviews.transcript(c.get('tenant'), c.req.valid('param').id, actor(c))),
   );
 
-  app.get('/:id/report', validate('param', idParamSchema), async (c) =>
+  app.get('/:id/report', requireScope('reports:read'), validate('param', idParamSchema), async (c) =>
     c.json(await services.interviews.report(c.get('tenant'), c.req.valid('param').id, actor(c))),
   );
 
-  app.delete('/:id', validate('param', idParamSchema), async (c) => {
+  app.delete('/:id', requireScope('interviews:delete'), validate('param', idParamSchema), async (c) => {
     await services.interviews.erase(c.get('tenant'), c.req.valid('param').id, actor(c));
     return c.body(null, 204);
   });

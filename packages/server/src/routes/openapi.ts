@@ -1,6 +1,7 @@
 import { guideSchema } from '@exitbot/sdk';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { ApiKeyScope } from '../auth/api-key-scopes.ts';
 import type { AppEnv } from '../http/context.ts';
 import {
   bulkCreateSchema,
@@ -39,6 +40,8 @@ interface Operation {
   query?: z.ZodObject;
   response?: { status: number; schema?: z.ZodType; description?: string };
   sse?: boolean;
+  /** API-key routes: the key scope the route requires (listed as the security requirement's role, 403 without). */
+  scope?: ApiKeyScope;
   errors: number[];
 }
 
@@ -84,7 +87,8 @@ const operations: Operation[] = [
     security: 'apiKey',
     body: createInterviewSchema,
     response: { status: 201, schema: createdInterviewSchema },
-    errors: [400, 401, 413, 429],
+    scope: 'interviews:write',
+    errors: [400, 401, 403, 413, 429],
   },
   {
     method: 'post',
@@ -94,7 +98,8 @@ const operations: Operation[] = [
     security: 'apiKey',
     body: bulkCreateSchema,
     response: { status: 201, schema: z.object({ interviews: z.array(createdInterviewSchema) }) },
-    errors: [400, 401, 413, 429],
+    scope: 'interviews:write',
+    errors: [400, 401, 403, 413, 429],
   },
   {
     method: 'get',
@@ -104,7 +109,8 @@ const operations: Operation[] = [
     security: 'apiKey',
     query: listQuerySchema,
     response: { status: 200, schema: interviewPageSchema },
-    errors: [400, 401, 429],
+    scope: 'interviews:read',
+    errors: [400, 401, 403, 429],
   },
   {
     method: 'get',
@@ -113,7 +119,8 @@ const operations: Operation[] = [
     summary: 'One interview',
     security: 'apiKey',
     response: { status: 200, schema: interviewSchema },
-    errors: [400, 401, 404, 429],
+    scope: 'interviews:read',
+    errors: [400, 401, 403, 404, 429],
   },
   {
     method: 'get',
@@ -122,7 +129,8 @@ const operations: Operation[] = [
     summary: 'The transcript with per-answer sentiment (audited)',
     security: 'apiKey',
     response: { status: 200, schema: transcriptSchema },
-    errors: [400, 401, 404, 429],
+    scope: 'transcripts:read',
+    errors: [400, 401, 403, 404, 429],
   },
   {
     method: 'get',
@@ -131,7 +139,8 @@ const operations: Operation[] = [
     summary: 'The report (404 with details.reportStatus until it is ready)',
     security: 'apiKey',
     response: { status: 200, schema: reportResultSchema },
-    errors: [400, 401, 404, 429],
+    scope: 'reports:read',
+    errors: [400, 401, 403, 404, 429],
   },
   {
     method: 'delete',
@@ -140,7 +149,8 @@ const operations: Operation[] = [
     summary: 'Erase the interview: messages, report and identity are deleted, an audited tombstone stays',
     security: 'apiKey',
     response: { status: 204, description: 'Erased' },
-    errors: [400, 401, 404, 429],
+    scope: 'interviews:delete',
+    errors: [400, 401, 403, 404, 429],
   },
   {
     method: 'get',
@@ -256,7 +266,7 @@ const operations: Operation[] = [
     method: 'get',
     path: '/v1/admin/api-keys',
     tag: 'Admin',
-    summary: 'API keys (prefix only) (admin role)',
+    summary: 'API keys (prefix and scopes, never the key) (admin role)',
     security: 'adminToken',
     response: { status: 200 },
     errors: [401, 403, 429],
@@ -265,7 +275,8 @@ const operations: Operation[] = [
     method: 'post',
     path: '/v1/admin/api-keys',
     tag: 'Admin',
-    summary: 'Create an API key; the key is shown once (admin role)',
+    summary:
+      'Create an API key with the scopes it needs (all when omitted); the key is shown once (admin role)',
     security: 'adminToken',
     body: createApiKeySchema,
     response: { status: 201 },
@@ -320,7 +331,7 @@ const operations: Operation[] = [
 const errorDescriptions: Record<number, string> = {
   400: 'Invalid request (details.issues names the fields)',
   401: 'Missing or invalid credentials',
-  403: 'Origin not allowed for the tenant, or role not allowed',
+  403: 'Origin not allowed for the tenant, role not allowed, or the API key lacks the scope (details.requiredScope)',
   404: 'Not found (also for another tenant’s resources)',
   409: 'Conflict (turn in progress, reply pending, interview closed, clientMessageId reused)',
   413: 'Body too large',
@@ -384,7 +395,13 @@ export function buildOpenApiDocument() {
     (paths[operation.path] as Record<string, unknown>)[operation.method] = {
       tags: [operation.tag],
       summary: operation.summary,
-      security: operation.security === 'none' ? [] : [{ [operation.security]: [] }],
+      ...(operation.scope
+        ? { description: `Requires an API key with the scope \`${operation.scope}\`.` }
+        : {}),
+      security:
+        operation.security === 'none'
+          ? []
+          : [{ [operation.security]: operation.scope ? [operation.scope] : [] }],
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(operation.body
         ? {

@@ -36,8 +36,11 @@ export function privacyRoutes(services: Services) {
   const app = new Hono<AppEnv>();
   const { privacy } = services;
 
-  app.post('/erasures', requireApiKeyOrAdmin(services), validate('json', erasureSchema), async (c) =>
-    c.json(await privacy.erase(c.get('tenant'), c.req.valid('json'), actorOf(c))),
+  app.post(
+    '/erasures',
+    requireApiKeyOrAdmin(services, 'interviews:delete'),
+    validate('json', erasureSchema),
+    async (c) => c.json(await privacy.erase(c.get('tenant'), c.req.valid('json'), actorOf(c))),
   );
 
   app.post('/exports', requireAdmin(services), validate('json', exportSchema), async (c) => {

@@ -46,7 +46,7 @@ export const deliveriesQuerySchema = z.object({
 /** Webhook endpoints, deliveries with their attempts, re-sending (`/v1/webhooks`; API key or admin). */
 export function webhookRoutes(services: Services) {
   const app = new Hono<AppEnv>();
-  app.use(requireApiKeyOrAdmin(services));
+  app.use(requireApiKeyOrAdmin(services, 'webhooks:manage'));
   const { webhooks } = services;
 
   async function audit(

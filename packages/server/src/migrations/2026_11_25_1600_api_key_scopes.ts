@@ -1,0 +1,22 @@
+// API key scopes: what an integrator's key may do. Keys created before this migration keep every scope
+// (what they could do until now); new keys get the scopes the admin chose.
+import { type Kysely, sql } from 'kysely';
+
+const allScopes = sql.raw(
+  `array['interviews:write', 'interviews:read', 'transcripts:read', 'reports:read', 'interviews:delete',
+   'webhooks:manage']::text[]`,
+);
+
+/** Applies the migration. */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`alter table api_keys add column scopes text[] not null default ${allScopes}`.execute(db);
+  await sql`
+    alter table api_keys add constraint api_keys_scopes_known
+    check (cardinality(scopes) > 0 and scopes <@ ${allScopes})`.execute(db);
+  await sql`alter table api_keys alter column scopes drop default`.execute(db);
+}
+
+/** Reverts the migration. */
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`alter table api_keys drop column scopes`.execute(db);
+}
