@@ -336,6 +336,55 @@ describe('<exit-insights>', () => {
     await page.context().close();
   });
 
+  it('should let an admin create an API key with only the scopes a system needs, and revoke it, from the admin page', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const problems = await watchPage(page);
+    await page.goto(`${server.url}/admin#token=${adminToken}`);
+    await page.locator('#integrations').waitFor();
+    await page.locator('#integrations summary').click();
+    await page.fill('#key-name', 'HRIS connector');
+    // Only "create interviews" is ticked by default; the connector needs nothing else.
+    const ticked = await page.$$eval('#key-form input[name="scope"]:checked', (boxes) =>
+      boxes.map((box) => (box as HTMLInputElement).value),
+    );
+    expect(ticked).toEqual(['interviews:write']);
+    await page.locator('#key-form button[type="submit"]').click();
+    await page.locator('#key-created').waitFor();
+    const key = await page.inputValue('#key-created-value');
+    expect(key).toMatch(/^exb_[0-9a-f]{32}_/);
+    await page.locator('#key-rows tr', { hasText: 'HRIS connector' }).waitFor();
+    expect(await page.locator('#key-rows tr', { hasText: 'HRIS connector' }).textContent()).toContain(
+      'interviews:write',
+    );
+    await page.screenshot({ path: `${screenshots}/admin-api-keys.png` });
+    // The key creates interviews and reads no transcript.
+    const call = (method: string, path: string, body?: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const created = await call('POST', '/v1/interviews', { locale: 'en' });
+    expect(created.status).toBe(201);
+    const { interview } = (await created.json()) as { interview: { id: string } };
+    expect((await call('GET', `/v1/interviews/${interview.id}/transcript`)).status).toBe(403);
+    // Revoked from the page: refused at once on this server.
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.locator('#key-rows tr', { hasText: 'HRIS connector' }).locator('button').click();
+    await expect.poll(() => page.locator('#key-status').textContent()).toContain('Revoked "HRIS connector"');
+    await expect.poll(() => page.locator('#key-rows tr', { hasText: 'HRIS connector' }).count()).toBe(0);
+    expect((await call('POST', '/v1/interviews', { locale: 'en' })).status).toBe(401);
+    // Analysts do not see the section.
+    const analyst = await context.newPage();
+    await analyst.goto(`${server.url}/admin#token=${analystToken}`);
+    await expect.poll(() => analyst.locator('#who').textContent()).toContain('(analyst)');
+    expect(await analyst.locator('#integrations').isHidden()).toBe(true);
+    expect(problems.cspViolations).toEqual([]);
+    expect(problems.pageErrors).toEqual([]);
+    await context.close();
+  });
+
   // Last in this file: it signs out every admin token of the tenant, the ones the tests above use too.
   it('should let an admin create a sign-in link for a colleague and sign everyone out from the admin page', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

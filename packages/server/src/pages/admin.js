@@ -148,9 +148,73 @@ $('revoke').addEventListener('click', async () => {
   }
 });
 
+// API keys: listed with what each may do; a new key is shown once.
+async function loadKeys() {
+  const { apiKeys } = await api('/v1/admin/api-keys');
+  $('key-rows').replaceChildren(
+    ...apiKeys
+      .filter((key) => !key.revokedAt)
+      .map((key) => {
+        const row = document.createElement('tr');
+        const revoke = document.createElement('button');
+        revoke.type = 'button';
+        revoke.className = 'danger';
+        revoke.textContent = 'Revoke';
+        revoke.addEventListener('click', async () => {
+          if (!confirm(`Revoke the key "${key.name}"? The system using it stops working at once.`)) return;
+          try {
+            await api(`/v1/admin/api-keys/${key.id}`, { method: 'DELETE' });
+            $('key-status').textContent = `Revoked "${key.name}".`;
+            await loadKeys();
+          } catch (error) {
+            $('key-status').textContent = error.message;
+          }
+        });
+        const actions = document.createElement('td');
+        actions.append(revoke);
+        const used = key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString() : 'never';
+        row.append(cell(key.name), cell(key.prefix), cell(key.scopes.join(', ')), cell(used), actions);
+        return row;
+      }),
+  );
+}
+$('key-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('key-status').textContent = '';
+  $('key-created').hidden = true;
+  const scopes = [...document.querySelectorAll('#key-form input[name="scope"]:checked')].map(
+    (box) => box.value,
+  );
+  if (scopes.length === 0) {
+    $('key-status').textContent = 'Choose at least one thing the key may do.';
+    return;
+  }
+  try {
+    const created = await api('/v1/admin/api-keys', {
+      method: 'POST',
+      body: { name: $('key-name').value.trim(), scopes },
+    });
+    $('key-created-label').textContent =
+      `Key for ${created.name} (${created.scopes.join(', ')}). It is shown only now: store it in that system.`;
+    $('key-created-value').value = created.key;
+    $('key-created').hidden = false;
+    $('key-created-value').select();
+    $('key-form').reset();
+    await loadKeys();
+  } catch (error) {
+    $('key-status').textContent = error.message;
+  }
+});
+$('key-copy').addEventListener('click', async () => {
+  await navigator.clipboard?.writeText($('key-created-value').value).catch(() => undefined);
+  $('key-created-value').select();
+  $('key-status').textContent = 'Copied.';
+});
+
 function askForToken(message) {
   $('list').hidden = true;
   $('access').hidden = true;
+  $('integrations').hidden = true;
   $('detail').hidden = true;
   $('token-form').hidden = false;
   if (message) $('who').textContent = message;
@@ -176,6 +240,8 @@ async function start() {
     const claims = tokenClaims();
     $('who').textContent = claims.sub ? `${tenant.name} · ${claims.sub} (${claims.role})` : tenant.name;
     $('access').hidden = claims.role !== 'admin';
+    $('integrations').hidden = claims.role !== 'admin';
+    if (claims.role === 'admin') loadKeys().catch((error) => ($('key-status').textContent = error.message));
   } catch (error) {
     if (error.status === 401) return askForToken('The token was refused (expired or wrong).');
   }
