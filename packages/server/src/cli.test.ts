@@ -41,7 +41,7 @@ describe('exitbot token --interview', () => {
       tenantId = tenant.id;
       interviewId = created?.interview.id as string;
       // The first link is now superseded: the interview is at token version 2.
-      await services.invitations.reissue(tenant, interviewId, {}, actor);
+      await services.invitations.reissue(tenant, interviewId, {}, actor, { startedInterviews: true });
     } finally {
       await database.close();
     }

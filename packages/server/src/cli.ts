@@ -59,15 +59,18 @@ async function serveCommand(config: Config, logger: Logger): Promise<void> {
   const stopping = new AbortController();
   let server: RunningServer | undefined;
   let exitCode = 0;
+  let firstSignalAt = 0;
   const stop = (signal: string) => {
     if (stopping.signal.aborted) {
-      // A second Ctrl-C (or SIGTERM) does not wait for the replies and jobs still under way.
-      if (signal === 'SIGINT' || signal === 'SIGTERM') {
+      // A second Ctrl-C (or SIGTERM) does not wait for the replies and jobs still under way. One within a
+      // second of the first is the same Ctrl-C delivered twice (`node --watch` forwards the terminal's).
+      if ((signal === 'SIGINT' || signal === 'SIGTERM') && performance.now() - firstSignalAt > 1_000) {
         logger.warn('second signal: exiting without waiting', { signal });
         process.exit(1);
       }
       return;
     }
+    firstSignalAt = performance.now();
     logger.info('signal received', { signal, started: server !== undefined });
     stopping.abort();
     server?.close().then(

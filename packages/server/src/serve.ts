@@ -114,7 +114,8 @@ export async function startServer(options: {
         if ('closeIdleConnections' in server) server.closeIdleConnections();
         const deadline = performance.now() + config.shutdownTimeoutMs;
         const remaining = () => Math.max(0, deadline - performance.now());
-        await withTimeout(Promise.allSettled([...admitted]), remaining());
+        // Bounded on its own (a client that stalls while sending its body must not take the turns' time).
+        await withTimeout(Promise.allSettled([...admitted]), Math.min(remaining(), 3_000));
         const drained = await services.turns.drain(remaining());
         if (!drained)
           logger.warn('shutdown timeout: some replies were not stored', {

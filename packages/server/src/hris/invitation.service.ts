@@ -67,6 +67,14 @@ type InvitationRow = Pick<
   | 'expires_at'
 >;
 
+/**
+ * Whether the caller may receive links of interviews the employee has started (a link opens the
+ * conversation so far): admins and API keys with `transcripts:read`.
+ */
+export interface LinkAccess {
+  startedInterviews: boolean;
+}
+
 const invitationColumns = [
   'id',
   'status',
@@ -353,6 +361,7 @@ export function createInvitationService(options: InvitationServiceOptions) {
 
   async function outcomeView(
     tenant: Tenant,
+    access: LinkAccess,
     eventId: string,
     result: {
       outcome: EventOutcome['outcome'];
@@ -375,7 +384,9 @@ export function createInvitationService(options: InvitationServiceOptions) {
       );
       if (row) {
         interview = invitationView(row);
-        if (isOpen(row)) link = (await signLink(tenant.id, row)).link;
+        // A started interview's link opens what the employee wrote so far: only for those who may read it.
+        if (isOpen(row) && (row.status === 'invited' || access.startedInterviews))
+          link = (await signLink(tenant.id, row)).link;
       }
     }
     return {
@@ -390,7 +401,12 @@ export function createInvitationService(options: InvitationServiceOptions) {
 
   return {
     /** Handles "employee left" events in one transaction; each outcome is recorded by event id. */
-    async receive(tenant: Tenant, events: EmployeeLeftEvent[], actor: Actor): Promise<EventOutcome[]> {
+    async receive(
+      tenant: Tenant,
+      events: EmployeeLeftEvent[],
+      actor: Actor,
+      access: LinkAccess,
+    ): Promise<EventOutcome[]> {
       const results = await withTenant(database, tenant.id, async (db) => {
         const outcomes = [];
         for (const event of events)
@@ -398,11 +414,11 @@ export function createInvitationService(options: InvitationServiceOptions) {
         return outcomes;
       });
       if (results.some((result) => !result.duplicate && result.outcome !== 'skipped')) options.onQueued?.();
-      return Promise.all(results.map((result) => outcomeView(tenant, result.eventId, result)));
+      return Promise.all(results.map((result) => outcomeView(tenant, access, result.eventId, result)));
     },
 
     /** The recorded outcome of one event id; 404 when the tenant never sent it. */
-    async eventOutcome(tenant: Tenant, eventId: string): Promise<EventOutcome> {
+    async eventOutcome(tenant: Tenant, eventId: string, access: LinkAccess): Promise<EventOutcome> {
       const row = await withTenant(database, tenant.id, (db) =>
         db
           .selectFrom('hris_events')
@@ -412,7 +428,7 @@ export function createInvitationService(options: InvitationServiceOptions) {
           .executeTakeFirst(),
       );
       if (!row) throw notFound('HRIS event');
-      return outcomeView(tenant, eventId, { ...row, duplicate: true });
+      return outcomeView(tenant, access, eventId, { ...row, duplicate: true });
     },
 
     /** The invitation state of one interview. */
@@ -433,7 +449,13 @@ export function createInvitationService(options: InvitationServiceOptions) {
      * A new link: the token version goes up (every older token stops working), a revoke is lifted and
      * an expired interview that was not finished opens again. Queues `interview.invited` (reissued).
      */
-    async reissue(tenant: Tenant, interviewId: string, input: { expiresInDays?: number }, actor: Actor) {
+    async reissue(
+      tenant: Tenant,
+      interviewId: string,
+      input: { expiresInDays?: number },
+      actor: Actor,
+      access: LinkAccess,
+    ) {
       const cipher = await encryption.forTenant(tenant.id);
       const settings = settingsOf(tenant);
       const row = await withTenant(database, tenant.id, async (db) => {
@@ -445,6 +467,15 @@ export function createInvitationService(options: InvitationServiceOptions) {
             code: 'interview-closed',
             message: `A ${current.status} interview cannot be re-issued`,
             details: { status: current.status },
+          });
+        }
+        if ((current.status === 'active' || current.started_at) && !access.startedInterviews) {
+          throw new ApiError({
+            status: 403,
+            code: 'forbidden',
+            message:
+              'The employee has started this interview: its new link would open their answers, which this API key may not read',
+            details: { requiredScope: 'transcripts:read' },
           });
         }
         const expired = current.status === 'expired' || current.expires_at.getTime() <= now();

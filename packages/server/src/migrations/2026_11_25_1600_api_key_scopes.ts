@@ -16,7 +16,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table api_keys alter column scopes drop default`.execute(db);
 }
 
-/** Reverts the migration. */
+/** Reverts the migration; keys narrowed by scopes are revoked (without scopes they could do everything). */
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`update api_keys set revoked_at = now() where revoked_at is null and not (scopes @> ${allScopes})`.execute(
+    db,
+  );
   await sql`alter table api_keys drop column scopes`.execute(db);
 }

@@ -81,8 +81,8 @@ export function createCachePurger(options: { database: DatabaseHandle; logger: L
       if (timer || started) return;
       started = true;
       await poll().catch((error) => logger.warn('cache purge poll failed', { error }));
-      // stop() may have run while the first poll was under way.
-      if (!started) return;
+      // stop() may have run while the first poll was under way (and start() again: one interval only).
+      if (!started || timer) return;
       timer = setInterval(() => {
         poll().catch((error) => logger.warn('cache purge poll failed', { error }));
       }, pollMs);

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../db/scope.ts';
-import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { createTestApp, messageId, postMessage, type TestApp } from '../testing/test-app.ts';
 import { testDatabaseKinds } from '../testing/test-database.ts';
 
 const everyScope = [
@@ -115,6 +115,56 @@ describe.each(testDatabaseKinds)('API key scopes on %s', (kind) => {
     expect((await call('GET', `/v1/interviews/${own.id}/transcript`, reader.key)).status).toBe(200);
     expect((await call('GET', `/v1/interviews/${other.id}/transcript`, reader.key)).status).toBe(404);
     expect((await call('POST', '/v1/interviews', reader.key, { locale: 'en' })).status).toBe(403);
+  });
+
+  it("should withhold a started interview's link (it opens the answers) from a key that may not read transcripts", async () => {
+    const connector = await createKey({ name: 'leavers feed', scopes: ['interviews:write'] });
+    const reader = await createKey({ name: 'full HRIS', scopes: ['interviews:write', 'transcripts:read'] });
+    const event = {
+      eventId: `evt-scopes-${kind}-${Date.now()}`,
+      employeeId: `E-scopes-${kind}`,
+      name: 'Robin Park',
+      email: 'robin.park@example.com',
+      lastDay: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10),
+      terminationType: 'voluntary',
+    };
+    const received = await call('POST', '/v1/hris/events', connector.key, event);
+    expect(received.status).toBe(201);
+    const outcome = (await received.json()) as { link: string; interview: { interviewId: string } };
+    // Not started yet: the link opens nothing but the invitation, and the connector gets it.
+    expect(outcome.link).toContain('/i#token=');
+    const interviewId = outcome.interview.interviewId;
+    const session = await fixture.app.request('/v1/interview/session', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${outcome.link.split('#token=')[1]}` },
+    });
+    const { token } = (await session.json()) as { token: string };
+    expect(
+      (await postMessage(fixture.app, token, { clientMessageId: messageId(), type: 'start' })).status,
+    ).toBe(200);
+
+    const linkFor = async (credential: string) =>
+      (
+        (await (await call('GET', `/v1/hris/events/${event.eventId}`, credential)).json()) as {
+          link: unknown;
+        }
+      ).link;
+    expect(await linkFor(connector.key)).toBeNull();
+    expect(await linkFor(reader.key)).toEqual(expect.stringContaining('/i#token='));
+    expect(await linkFor(fixture.tenantA.adminToken)).toEqual(expect.stringContaining('/i#token='));
+    const repeated = await call('POST', '/v1/hris/events', connector.key, event);
+    expect(((await repeated.json()) as { link: unknown }).link).toBeNull();
+
+    // A new link would do the same (and lock the employee out): refused, and nothing changed.
+    const reissued = await call('POST', `/v1/hris/interviews/${interviewId}/reissue`, connector.key, {});
+    expect(reissued.status).toBe(403);
+    expect(((await reissued.json()) as { error: { details: unknown } }).error.details).toEqual({
+      requiredScope: 'transcripts:read',
+    });
+    const stillValid = await fixture.app.request('/v1/interview', {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(stillValid.status).toBe(200);
   });
 
   it('should let a webhooks-only key manage endpoints and nothing else, and leave admin tokens as they were', async () => {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import {
   bulkEventsSchema,
@@ -7,6 +7,7 @@ import {
   eventIdParamSchema,
   reissueSchema,
 } from '../hris/hris.schemas.ts';
+import type { LinkAccess } from '../hris/invitation.service.ts';
 import { interviewCredential, requireCredential } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { payloadTooLarge } from '../http/limits.ts';
@@ -20,24 +21,38 @@ export function hrisRoutes(services: Services) {
   const app = new Hono<AppEnv>();
   app.use(requireApiKeyOrAdmin(services, 'interviews:write'));
   const { invitations } = services;
+  // Links of started interviews open the employee's answers: admins and keys that may read transcripts only.
+  const access = (c: Context<AppEnv>): LinkAccess => {
+    const credential = c.get('credential');
+    return {
+      startedInterviews: credential.kind !== 'api-key' || credential.scopes.includes('transcripts:read'),
+    };
+  };
 
   app.post(
     '/events',
     bodyLimit({ maxSize: 64 * 1024, onError: payloadTooLarge }),
     validate('json', employeeLeftEventSchema),
     async (c) => {
-      const [outcome] = await invitations.receive(c.get('tenant'), [c.req.valid('json')], actorOf(c));
+      const [outcome] = await invitations.receive(
+        c.get('tenant'),
+        [c.req.valid('json')],
+        actorOf(c),
+        access(c),
+      );
       return c.json(outcome, outcome?.outcome === 'created' && !outcome.duplicate ? 201 : 200);
     },
   );
 
   // An event id repeated within one batch is handled once; its later positions answer duplicate: true.
   app.post('/events/bulk', validate('json', bulkEventsSchema), async (c) =>
-    c.json({ results: await invitations.receive(c.get('tenant'), c.req.valid('json').events, actorOf(c)) }),
+    c.json({
+      results: await invitations.receive(c.get('tenant'), c.req.valid('json').events, actorOf(c), access(c)),
+    }),
   );
 
   app.get('/events/:eventId', validate('param', eventIdParamSchema), async (c) =>
-    c.json(await invitations.eventOutcome(c.get('tenant'), c.req.valid('param').eventId)),
+    c.json(await invitations.eventOutcome(c.get('tenant'), c.req.valid('param').eventId, access(c))),
   );
 
   app.get('/interviews/:id/invitation', validate('param', idParamSchema), async (c) =>
@@ -50,7 +65,13 @@ export function hrisRoutes(services: Services) {
     validate('json', reissueSchema),
     async (c) =>
       c.json(
-        await invitations.reissue(c.get('tenant'), c.req.valid('param').id, c.req.valid('json'), actorOf(c)),
+        await invitations.reissue(
+          c.get('tenant'),
+          c.req.valid('param').id,
+          c.req.valid('json'),
+          actorOf(c),
+          access(c),
+        ),
       ),
   );
 

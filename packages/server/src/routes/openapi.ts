@@ -254,6 +254,15 @@ const operations: Operation[] = [
     errors: [400, 401, 403, 409, 429],
   },
   {
+    method: 'delete',
+    path: '/v1/admin/keys/{kid}',
+    tag: 'Admin',
+    summary: 'Revoke a registered tenant key at once; interview tokens it signed stop verifying (admin role)',
+    security: 'adminToken',
+    response: { status: 204, description: 'Removed' },
+    errors: [401, 403, 404, 429],
+  },
+  {
     method: 'post',
     path: '/v1/admin/keys/rotate',
     tag: 'Admin',
@@ -281,6 +290,15 @@ const operations: Operation[] = [
     body: createApiKeySchema,
     response: { status: 201 },
     errors: [400, 401, 403, 429],
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/api-keys/{id}',
+    tag: 'Admin',
+    summary: 'Revoke an API key (at once on this server, within 30 s on the others) (admin role)',
+    security: 'adminToken',
+    response: { status: 204, description: 'Revoked' },
+    errors: [400, 401, 403, 404, 429],
   },
   {
     method: 'post',
