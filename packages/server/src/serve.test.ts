@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import { sql } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './db/connect.ts';
 import { demoTenantId } from './demo.ts';
 import { loadConfig } from './env.ts';
@@ -200,3 +202,95 @@ describe.skipIf(!process.env.DATABASE_URL)(
     }, 60_000);
   },
 );
+
+describe('signals while a reply is being generated', () => {
+  const folders: string[] = [];
+  let hang: Server;
+  let modelUrl = '';
+  let modelCalls = 0;
+
+  beforeAll(async () => {
+    // A model that takes the request and never answers: the turn stays open until shutdown ends it.
+    hang = createServer(() => {
+      modelCalls += 1;
+    });
+    await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
+    modelUrl = `http://127.0.0.1:${(hang.address() as AddressInfo).port}/v1`;
+  });
+
+  afterAll(async () => {
+    hang.closeAllConnections();
+    await new Promise((resolve) => hang.close(resolve));
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  });
+
+  /** The CLI with a turn waiting for the model; resolves once the model has the request. */
+  async function serveWithOpenTurn(shutdownTimeoutMs: number) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'exitbot-serve-signals-'));
+    folders.push(dataDir);
+    const child = spawn(process.execPath, [cli, 'serve'], {
+      env: {
+        ...process.env,
+        DATABASE_URL: '',
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        EXITBOT_DATA_DIR: dataDir,
+        EXITBOT_WIDGET_DIR: '/nonexistent',
+        OPENAI_API_KEY: 'sk-test',
+        OPENAI_BASE_URL: modelUrl,
+        EXITBOT_SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let base = '';
+    while (!output.includes('Demo HR portal')) {
+      if (child.exitCode !== null) throw new Error(`exited before the demo was ready: ${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    base = /"msg":"listening".*?"url":"([^"]+)"/.exec(output)?.[1] ?? '';
+    const token = /<exit-interview token="([^"]+)"/.exec(await (await fetch(`${base}/demo`)).text())?.[1];
+    const calls = modelCalls;
+    const posted = fetch(`${base}/v1/interview/messages`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ clientMessageId: `signals-${Date.now()}`, type: 'start' }),
+    }).then(
+      (response) => response.text(),
+      () => '',
+    );
+    while (modelCalls === calls) await new Promise((resolve) => setTimeout(resolve, 20));
+    return { child, exited, posted, output: () => output };
+  }
+
+  it('should exit 1 at once on a second SIGTERM a while after the first, without waiting for the turn', async () => {
+    const server = await serveWithOpenTurn(60_000);
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(server.child.exitCode).toBeNull();
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain('"msg":"second signal: exiting without waiting"');
+    await server.posted;
+  }, 60_000);
+
+  it('should take a Ctrl-C delivered twice within a second as one, and shut down in order (exit 0)', async () => {
+    const server = await serveWithOpenTurn(1_000);
+    server.child.kill('SIGINT');
+    // The second one once the first was handled (two pending signals would merge into one).
+    while (!server.output().includes('"msg":"signal received"'))
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    server.child.kill('SIGINT');
+    expect(await server.exited).toBe(0);
+    expect(server.output()).not.toContain('second signal');
+    expect(server.output()).toContain('"msg":"stopped"');
+    await server.posted;
+  }, 60_000);
+});
