@@ -6,7 +6,7 @@ import type { DatabaseHandle } from '../db/connect.ts';
 import type { OutboxRow } from '../db/database.ts';
 import { withTenant } from '../db/scope.ts';
 import { recordReportSignals, reportSignalsOf } from '../insights/insights.repository.ts';
-import { findInterview, updateInterview } from '../interviews/interview.repository.ts';
+import { findInterview, lockInterview, updateInterview } from '../interviews/interview.repository.ts';
 import type { ModelProvider } from '../interviews/model-provider.ts';
 import type { Logger } from '../logger.ts';
 import type { TenantService } from '../tenants/tenant.service.ts';
@@ -51,19 +51,26 @@ export function createReportJobHandler(options: ReportJobOptions) {
       tenantId: tenant.id,
     });
     await withTenant(database, tenant.id, async (db) => {
+      // The interview may have been erased or purged while the model wrote the report: checked again under
+      // the row lock (an erasure updates the row, so it waits for this transaction or this one sees it).
+      const current = await lockInterview(db, tenant.id, interviewId);
+      if (!current || current.status === 'erased' || current.purged_at) {
+        logger.info('report dropped: the interview was erased meanwhile', {
+          tenantId: tenant.id,
+          interviewId,
+        });
+        return;
+      }
       await upsertReport(db, tenant.id, interviewId, {
         source: report.source,
         body: { ...sealReport(cipher, interviewId, report as unknown as Record<string, unknown>) },
       });
       await recordReportSignals(db, tenant.id, interviewId, reportSignalsOf(report));
-      const current = await findInterview(db, tenant.id, interviewId);
-      if (current && current.status !== 'erased') {
-        await updateInterview(db, tenant.id, interviewId, {
-          status: current.status === 'ending' ? 'completed' : current.status,
-          report_status: 'ready',
-          updated_at: new Date(now()),
-        });
-      }
+      await updateInterview(db, tenant.id, interviewId, {
+        status: current.status === 'ending' ? 'completed' : current.status,
+        report_status: 'ready',
+        updated_at: new Date(now()),
+      });
     });
   };
 }
