@@ -241,6 +241,15 @@ export async function eraseInterview(
   id: string,
   at: Date,
 ): Promise<boolean> {
+  // The row lock first: a report job or a turn storing under it finishes before the deletes below run
+  // (they then see what it stored), and any later one sees the interview erased.
+  await db
+    .selectFrom('interviews')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .forUpdate()
+    .execute();
   await db.deleteFrom('messages').where('tenant_id', '=', tenantId).where('interview_id', '=', id).execute();
   await db.deleteFrom('reports').where('tenant_id', '=', tenantId).where('interview_id', '=', id).execute();
   // Webhook messages, outbox jobs in any state, HRIS event links, every replica's caches.

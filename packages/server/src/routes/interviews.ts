@@ -72,6 +72,8 @@ export function integratorRoutes(services: Services) {
 
   app.delete('/:id', requireScope('interviews:delete'), validate('param', idParamSchema), async (c) => {
     await services.interviews.erase(c.get('tenant'), c.req.valid('param').id, actor(c));
+    // This process drops the tenant's cached data at once; the others within their purge poll.
+    services.cachePurger.applyLocal(c.get('tenant').id);
     return c.body(null, 204);
   });
 
