@@ -362,6 +362,7 @@ export function createInvitationService(options: InvitationServiceOptions) {
   async function outcomeView(
     tenant: Tenant,
     access: LinkAccess,
+    actor: Actor,
     eventId: string,
     result: {
       outcome: EventOutcome['outcome'];
@@ -377,16 +378,28 @@ export function createInvitationService(options: InvitationServiceOptions) {
       const row = await withTenant(database, tenant.id, (db) =>
         db
           .selectFrom('interviews')
-          .select(invitationColumns)
+          .select([...invitationColumns, 'mode'])
           .where('tenant_id', '=', tenant.id)
           .where('id', '=', interviewId)
           .executeTakeFirst(),
       );
-      if (row) {
+      // An event id names the employee: looked up again (a repeated event, GET /events/:id), it must not
+      // lead to their anonymous interview. Only the request that created it gets it.
+      const linksToEmployee = row?.mode === 'anonymous' && (result.duplicate || result.outcome !== 'created');
+      if (row && !linksToEmployee) {
         interview = invitationView(row);
-        // A started interview's link opens what the employee wrote so far: only for those who may read it.
-        if (isOpen(row) && (row.status === 'invited' || access.startedInterviews))
+        // A started interview's link opens what the employee wrote so far: only for those who may read it,
+        // and each one handed out is in the audit log.
+        if (isOpen(row) && (row.status === 'invited' || access.startedInterviews)) {
           link = (await signLink(tenant.id, row)).link;
+          if (row.status !== 'invited') {
+            await withTenant(database, tenant.id, (db) =>
+              recordAudit(db, tenant.id, [
+                audit(actor, 'interview.link.issue', interviewId, { status: row.status }),
+              ]),
+            );
+          }
+        }
       }
     }
     return {
@@ -414,11 +427,16 @@ export function createInvitationService(options: InvitationServiceOptions) {
         return outcomes;
       });
       if (results.some((result) => !result.duplicate && result.outcome !== 'skipped')) options.onQueued?.();
-      return Promise.all(results.map((result) => outcomeView(tenant, access, result.eventId, result)));
+      return Promise.all(results.map((result) => outcomeView(tenant, access, actor, result.eventId, result)));
     },
 
     /** The recorded outcome of one event id; 404 when the tenant never sent it. */
-    async eventOutcome(tenant: Tenant, eventId: string, access: LinkAccess): Promise<EventOutcome> {
+    async eventOutcome(
+      tenant: Tenant,
+      eventId: string,
+      access: LinkAccess,
+      actor: Actor,
+    ): Promise<EventOutcome> {
       const row = await withTenant(database, tenant.id, (db) =>
         db
           .selectFrom('hris_events')
@@ -428,7 +446,7 @@ export function createInvitationService(options: InvitationServiceOptions) {
           .executeTakeFirst(),
       );
       if (!row) throw notFound('HRIS event');
-      return outcomeView(tenant, access, eventId, { ...row, duplicate: true });
+      return outcomeView(tenant, access, actor, eventId, { ...row, duplicate: true });
     },
 
     /** The invitation state of one interview. */

@@ -261,6 +261,26 @@ describe.each(testDatabaseKinds)('HRIS invitations on %s', (kind) => {
     expect(String(data?.link)).toMatch(/#token=/);
   });
 
+  it('should not lead back from the event id (which names the employee) to their anonymous interview', async () => {
+    const event = leftEvent({ mode: 'anonymous' });
+    const created = await send(event);
+    expect(created.interview?.interviewId).toBeTruthy();
+    // Looked up again, by the HRIS or by an HR admin: the outcome without the interview or its link.
+    for (const credential of ['apiKey', 'adminToken'] as const) {
+      const looked = await call(
+        fixture.tenantA,
+        `/v1/hris/events/${event.eventId}`,
+        undefined,
+        'GET',
+        credential,
+      );
+      expect(looked.status).toBe(200);
+      expect(await looked.json()).toMatchObject({ outcome: 'created', interview: null, link: null });
+    }
+    const repeated = await send(event);
+    expect(repeated).toMatchObject({ duplicate: true, interview: null, link: null });
+  });
+
   it('should send the invitation at its time, remind once while not started, and never remind someone who started', async () => {
     const waiting = await send(leftEvent({ lastDay: isoDay(10) }));
     const starter = await send(leftEvent({ lastDay: isoDay(10) }));

@@ -151,6 +151,17 @@ describe.each(testDatabaseKinds)('API key scopes on %s', (kind) => {
       ).link;
     expect(await linkFor(connector.key)).toBeNull();
     expect(await linkFor(reader.key)).toEqual(expect.stringContaining('/i#token='));
+    // Handed out, the link of a started interview is in the audit log (it opens the answers).
+    const issued = await withTenant(fixture.database.handle, fixture.tenantA.id, (db) =>
+      db
+        .selectFrom('audit_log')
+        .select(['actor_id'])
+        .where('tenant_id', '=', fixture.tenantA.id)
+        .where('target_id', '=', interviewId)
+        .where('action', '=', 'interview.link.issue')
+        .execute(),
+    );
+    expect(issued.map((entry) => entry.actor_id)).toEqual([reader.id]);
     expect(await linkFor(fixture.tenantA.adminToken)).toEqual(expect.stringContaining('/i#token='));
     const repeated = await call('POST', '/v1/hris/events', connector.key, event);
     expect(((await repeated.json()) as { link: unknown }).link).toBeNull();

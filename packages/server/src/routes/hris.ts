@@ -52,7 +52,9 @@ export function hrisRoutes(services: Services) {
   );
 
   app.get('/events/:eventId', validate('param', eventIdParamSchema), async (c) =>
-    c.json(await invitations.eventOutcome(c.get('tenant'), c.req.valid('param').eventId, access(c))),
+    c.json(
+      await invitations.eventOutcome(c.get('tenant'), c.req.valid('param').eventId, access(c), actorOf(c)),
+    ),
   );
 
   app.get('/interviews/:id/invitation', validate('param', idParamSchema), async (c) =>
