@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Guide, InterviewState, Locale } from '@exitbot/sdk';
+import { createRedactor, type Guide, type InterviewState, type Locale } from '@exitbot/sdk';
 import { type AuditEntry, recordAudit } from '../audit/audit.repository.ts';
 import type { TokenService } from '../auth/token.service.ts';
 import type { Encryption } from '../crypto/encryption.ts';
@@ -234,8 +234,17 @@ export function createInterviewService(options: InterviewServiceOptions) {
       });
     },
 
-    /** The stored report; 404 when there is no interview or no report yet. The read is audited when `actor` is given. */
-    async report(tenant: Tenant, id: string, actor?: Actor) {
+    /**
+     * The stored report; 404 when there is no interview or no report yet. The read is audited when `actor` is
+     * given. `identity: false` (analysts) replaces the employee's name and id, and any e-mail address, phone
+     * number or link in the report's text, by placeholders.
+     */
+    async report(
+      tenant: Tenant,
+      id: string,
+      actor?: Actor,
+      view: { identity: boolean } = { identity: true },
+    ) {
       const cipher = await options.encryption.forTenant(tenant.id);
       return withTenant(database, tenant.id, async (db) => {
         const row = await findInterview(db, tenant.id, id);
@@ -261,11 +270,14 @@ export function createInterviewService(options: InterviewServiceOptions) {
             },
           ]);
         }
+        const opened = openReport(cipher, id, report.report);
         return {
           interviewId: id,
           source: report.source,
           createdAt: report.created_at.toISOString(),
-          report: openReport(cipher, id, report.report),
+          report: view.identity
+            ? opened
+            : withoutIdentity(opened, [row.employee_name, row.employee_external_id]),
         };
       });
     },
@@ -331,4 +343,17 @@ export function createInterviewService(options: InterviewServiceOptions) {
       });
     },
   };
+}
+
+/** The report with every text redacted: the employee's name and id, e-mail addresses, phone numbers, links. */
+function withoutIdentity<T>(report: T, identity: ReadonlyArray<string | null>): T {
+  const redactor = createRedactor({ names: identity.filter((value): value is string => Boolean(value)) });
+  const redact = (value: unknown): unknown => {
+    if (typeof value === 'string') return redactor.redact(value);
+    if (Array.isArray(value)) return value.map(redact);
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redact(inner)]));
+    return value;
+  };
+  return redact(report) as T;
 }

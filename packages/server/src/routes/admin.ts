@@ -76,7 +76,9 @@ export function adminRoutes(services: Services) {
         (await services.interviews.get(c.get('tenant'), id, { identity: false })).mode,
         role,
       );
-    return c.json(await services.interviews.report(c.get('tenant'), id, actor(c)));
+    return c.json(
+      await services.interviews.report(c.get('tenant'), id, actor(c), { identity: role === 'admin' }),
+    );
   });
 
   app.get('/settings', async (c) => {

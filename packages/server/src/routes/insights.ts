@@ -150,7 +150,12 @@ export function insightsRoutes(
     if (entry.report.status === 'ready') {
       // The interview service opens the sealed report and audits the read.
       const stored = await services.interviews
-        .report(tenant, id, { type: 'admin', id: reviewer.id, requestId: c.get('requestId') })
+        .report(
+          tenant,
+          id,
+          { type: 'admin', id: reviewer.id, requestId: c.get('requestId') },
+          { identity: reviewer.role === 'admin' },
+        )
         .catch((error: unknown) => {
           if (error instanceof ApiError && (error.status === 404 || error.status === 409)) return null;
           throw error;
