@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createRedactor, type Guide, type InterviewState, type Locale } from '@exitbot/sdk';
 import { type AuditEntry, recordAudit } from '../audit/audit.repository.ts';
 import type { TokenService } from '../auth/token.service.ts';
-import type { Encryption } from '../crypto/encryption.ts';
+import { type Encryption, isSealed } from '../crypto/encryption.ts';
 import { openReport } from '../crypto/report-sealing.ts';
 import { openMessage, openState } from '../crypto/row-sealing.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
@@ -24,9 +24,13 @@ import {
   employeeStatus,
   interviewView,
   progressOf,
+  shownTime,
   transcriptEntry,
   transcriptEntryWithSentiment,
 } from './interview.views.ts';
+
+/** Associated data of sealed list cursors. */
+const listCursorContext = 'interview-list-cursor';
 
 /** What an integrator sends to create one interview. */
 export interface CreateInterviewInput {
@@ -164,13 +168,14 @@ export function createInterviewService(options: InterviewServiceOptions) {
       },
       view: { identity: boolean },
     ) {
+      // The cursor holds the last row's exact creation time: sealed, so that it tells nothing (an anonymous
+      // interview's time is shown by month only).
+      const cipher = await options.encryption.forTenant(tenant.id);
       let before: { createdAt: Date; id: string } | undefined;
       if (query.cursor) {
         try {
-          const parsed = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as {
-            c: string;
-            i: string;
-          };
+          if (!isSealed(query.cursor)) throw new Error('bad cursor');
+          const parsed = cipher.openJson<{ c: string; i: string }>(query.cursor, listCursorContext);
           before = { createdAt: new Date(parsed.c), id: parsed.i };
           if (Number.isNaN(before.createdAt.getTime()) || typeof before.id !== 'string')
             throw new Error('bad cursor');
@@ -189,9 +194,7 @@ export function createInterviewService(options: InterviewServiceOptions) {
         ),
         nextCursor:
           rows.length > query.limit && last
-            ? Buffer.from(JSON.stringify({ c: last.created_at.toISOString(), i: last.id })).toString(
-                'base64url',
-              )
+            ? cipher.sealJson({ c: last.created_at.toISOString(), i: last.id }, listCursorContext)
             : null,
       };
     },
@@ -229,7 +232,9 @@ export function createInterviewService(options: InterviewServiceOptions) {
         return {
           interviewId: id,
           status: row.status,
-          messages: messages.map((message) => transcriptEntryWithSentiment(openMessage(cipher, message))),
+          messages: messages.map((message) =>
+            transcriptEntryWithSentiment(openMessage(cipher, message), row.mode === 'anonymous'),
+          ),
         };
       });
     },
@@ -270,14 +275,19 @@ export function createInterviewService(options: InterviewServiceOptions) {
             },
           ]);
         }
+        const anonymous = row.mode === 'anonymous';
         const opened = openReport(cipher, id, report.report);
+        const dated =
+          anonymous && typeof opened.generatedAt === 'string'
+            ? { ...opened, generatedAt: opened.generatedAt.slice(0, 7) }
+            : opened;
         return {
           interviewId: id,
           source: report.source,
-          createdAt: report.created_at.toISOString(),
+          createdAt: shownTime(report.created_at, anonymous),
           report: view.identity
-            ? opened
-            : withoutIdentity(opened, [row.employee_name, row.employee_external_id]),
+            ? dated
+            : withoutIdentity(dated, [row.employee_name, row.employee_external_id]),
         };
       });
     },

@@ -10,6 +10,18 @@ export function employeeStatus(row: Pick<InterviewSummaryRow, 'status' | 'expire
   return row.status;
 }
 
+/**
+ * A time as integrators and HR see it: ISO, or only its month ('2026-11') for anonymous interviews (an exact
+ * time could be matched with HRIS records and undo the anonymity).
+ */
+export function shownTime<T extends Date | null>(
+  date: T,
+  anonymous: boolean,
+): T extends Date ? string : string | null {
+  if (!date) return null as never;
+  return (anonymous ? date.toISOString().slice(0, 7) : date.toISOString()) as never;
+}
+
 /** Progress through the guide (zeros before the first question). */
 export function progressOf(state: unknown, totalTopics: number) {
   if (!state) return { covered: 0, total: totalTopics, currentTopicId: null };
@@ -30,10 +42,11 @@ export function transcriptEntry(row: MessageRow) {
   };
 }
 
-/** A transcript entry with the answer's offline sentiment (integrator and admin views). */
-export function transcriptEntryWithSentiment(row: MessageRow) {
+/** A transcript entry with the answer's offline sentiment (integrator and admin views; month only when anonymous). */
+export function transcriptEntryWithSentiment(row: MessageRow, anonymous = false) {
   return {
     ...transcriptEntry(row),
+    at: shownTime(row.created_at, anonymous),
     ...(row.sentiment_label ? { sentiment: { score: row.sentiment_score, label: row.sentiment_label } } : {}),
   };
 }
@@ -49,6 +62,7 @@ export function interviewView(
 ) {
   const expired =
     (row.status === 'invited' || row.status === 'active') && row.expires_at.getTime() <= options.now;
+  const anonymous = row.mode === 'anonymous';
   return {
     id: row.id,
     status: expired ? 'expired' : row.status,
@@ -72,10 +86,10 @@ export function interviewView(
     ...(options.progress ? { progress: options.progress } : {}),
     messageCount: row.last_seq,
     report: { status: row.report_status },
-    createdAt: row.created_at.toISOString(),
-    startedAt: row.started_at?.toISOString() ?? null,
-    endedAt: row.ended_at?.toISOString() ?? null,
-    expiresAt: row.expires_at.toISOString(),
-    erasedAt: row.erased_at?.toISOString() ?? null,
+    createdAt: shownTime(row.created_at, anonymous),
+    startedAt: shownTime(row.started_at, anonymous),
+    endedAt: shownTime(row.ended_at, anonymous),
+    expiresAt: shownTime(row.expires_at, anonymous),
+    erasedAt: shownTime(row.erased_at, anonymous),
   };
 }

@@ -42,7 +42,12 @@ async function loadPage() {
     for (const interview of page.interviews) {
       const tr = document.createElement('tr');
       tr.append(
-        cell(new Date(interview.createdAt).toLocaleString()),
+        // Anonymous interviews come with the month only ('2026-11').
+        cell(
+          interview.createdAt.length === 7
+            ? interview.createdAt
+            : new Date(interview.createdAt).toLocaleString(),
+        ),
         cell(interview.status),
         cell(interview.mode),
         cell(interview.attributes?.department),

@@ -56,4 +56,52 @@ describe.each(testDatabaseKinds)('report views by role on %s', (kind) => {
       expect(analyst).toContain('[NAME_1]');
     }
   });
+
+  it("should show an anonymous interview's times by month only: interview, transcript, report, and the list cursor", async () => {
+    const { id, token } = await fixture.createInterview(fixture.tenantA, { mode: 'anonymous' });
+    for (const body of [{ type: 'start' }, { type: 'answer', text: 'The workload.' }, { type: 'finish' }]) {
+      const response = await postMessage(fixture.app, token, { clientMessageId: messageId(), ...body });
+      await response.text();
+    }
+    await fixture.services.jobs.runOnce();
+    const month = /^\d{4}-\d{2}$/;
+    const detail = JSON.parse(await read(`/v1/admin/interviews/${id}`, fixture.tenantA.adminToken)) as {
+      interview: Record<string, string | null>;
+      transcript: Array<{ at: string }>;
+    };
+    for (const field of ['createdAt', 'startedAt', 'endedAt', 'expiresAt'])
+      expect(detail.interview[field], field).toMatch(month);
+    expect(detail.transcript.length).toBeGreaterThan(2);
+    expect(detail.transcript.every((entry) => month.test(entry.at))).toBe(true);
+    for (const token of [fixture.tenantA.adminToken, fixture.tenantA.analystToken]) {
+      const report = JSON.parse(await read(`/v1/admin/interviews/${id}/report`, token)) as {
+        createdAt: string;
+        report: { generatedAt: string };
+      };
+      expect(report.createdAt).toMatch(month);
+      expect(report.report.generatedAt).toMatch(month);
+    }
+    // An identified interview keeps exact times.
+    const identified = JSON.parse(
+      await read(`/v1/admin/interviews/${interviewId}`, fixture.tenantA.adminToken),
+    ) as {
+      interview: { createdAt: string };
+    };
+    expect(identified.interview.createdAt).toMatch(/T\d{2}:\d{2}:\d{2}/);
+    // The list's cursor is sealed: it carries no readable time, and a forged one is refused.
+    const page = JSON.parse(await read('/v1/admin/interviews?limit=1', fixture.tenantA.adminToken)) as {
+      nextCursor: string;
+    };
+    expect(page.nextCursor).toMatch(/^ev1\./);
+    expect(page.nextCursor).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    const next = await fixture.app.request(`/v1/admin/interviews?limit=1&cursor=${page.nextCursor}`, {
+      headers: { Authorization: `Bearer ${fixture.tenantA.adminToken}` },
+    });
+    expect(next.status).toBe(200);
+    const forged = Buffer.from(JSON.stringify({ c: new Date().toISOString(), i: id })).toString('base64url');
+    const refused = await fixture.app.request(`/v1/admin/interviews?limit=1&cursor=${forged}`, {
+      headers: { Authorization: `Bearer ${fixture.tenantA.adminToken}` },
+    });
+    expect(refused.status).toBe(400);
+  });
 });
