@@ -13,6 +13,7 @@ import { withTenant } from '../db/scope.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { insertInterviews } from '../interviews/interview.repository.ts';
 import type { Actor } from '../interviews/interview.service.ts';
+import { shownTime } from '../interviews/interview.views.ts';
 import { enqueueJob } from '../jobs/outbox.repository.ts';
 import type { Logger } from '../logger.ts';
 import type { Tenant } from '../tenants/tenant.service.ts';
@@ -65,6 +66,7 @@ type InvitationRow = Pick<
   | 'reminded_at'
   | 'opened_at'
   | 'expires_at'
+  | 'mode'
 >;
 
 /**
@@ -86,21 +88,24 @@ const invitationColumns = [
   'reminded_at',
   'opened_at',
   'expires_at',
+  'mode',
 ] as const;
 
 /** The invitation view of an interview row. */
 export function invitationView(row: InvitationRow): InvitationView {
+  // An anonymous interview's schedule comes from the employee's last day: by month only, as everywhere.
+  const anonymous = row.mode === 'anonymous';
   return {
     interviewId: row.id,
     status: row.status,
     tokenVersion: row.token_version,
-    revokedAt: row.token_revoked_at?.toISOString() ?? null,
-    inviteAt: row.invite_at?.toISOString() ?? null,
-    invitedAt: row.invited_at?.toISOString() ?? null,
-    remindAt: row.remind_at?.toISOString() ?? null,
-    remindedAt: row.reminded_at?.toISOString() ?? null,
-    openedAt: row.opened_at?.toISOString() ?? null,
-    expiresAt: row.expires_at.toISOString(),
+    revokedAt: shownTime(row.token_revoked_at, anonymous),
+    inviteAt: shownTime(row.invite_at, anonymous),
+    invitedAt: shownTime(row.invited_at, anonymous),
+    remindAt: shownTime(row.remind_at, anonymous),
+    remindedAt: shownTime(row.reminded_at, anonymous),
+    openedAt: shownTime(row.opened_at, anonymous),
+    expiresAt: shownTime(row.expires_at, anonymous),
   };
 }
 
@@ -184,7 +189,6 @@ export function createInvitationService(options: InvitationServiceOptions) {
       .selectFrom('interviews')
       .select([
         ...invitationColumns,
-        'mode',
         'locale',
         'started_at',
         'last_day',
@@ -267,6 +271,13 @@ export function createInvitationService(options: InvitationServiceOptions) {
         .executeTakeFirstOrThrow();
       return { ...existing, duplicate: true };
     }
+    // The audit log records when each anonymous event came and which interview it made; matched with the
+    // HRIS's own records, that would name the employee: their entries name no interview and no request.
+    const unlinked = (event.mode ?? tenant.settings.defaultMode) === 'anonymous';
+    const auditEntry = (action: string, interviewId: string | null, details: Record<string, unknown>) =>
+      unlinked
+        ? { ...audit(actor, action, null, details), requestId: null }
+        : audit(actor, action, interviewId, details);
     const settle = async (
       outcome: 'created' | 'updated' | 'skipped',
       reason: string | null,
@@ -278,7 +289,7 @@ export function createInvitationService(options: InvitationServiceOptions) {
         .where('tenant_id', '=', tenant.id)
         .where('event_id', '=', event.eventId)
         .execute();
-      await recordAudit(db, tenant.id, [audit(actor, 'hris.event', interviewId, { outcome, reason })]);
+      await recordAudit(db, tenant.id, [auditEntry('hris.event', interviewId, { outcome, reason })]);
       return { outcome, reason, interview_id: interviewId, duplicate: false };
     };
 
@@ -353,9 +364,7 @@ export function createInvitationService(options: InvitationServiceOptions) {
     };
     const [inserted] = await insertInterviews(db, [row]);
     if (!inserted) throw new Error('Interview insert returned nothing');
-    await recordAudit(db, tenant.id, [
-      audit(actor, 'interview.create', inserted.id, { mode, source: 'hris' }),
-    ]);
+    await recordAudit(db, tenant.id, [auditEntry('interview.create', inserted.id, { mode, source: 'hris' })]);
     return settle('created', null, inserted.id);
   }
 
@@ -378,7 +387,7 @@ export function createInvitationService(options: InvitationServiceOptions) {
       const row = await withTenant(database, tenant.id, (db) =>
         db
           .selectFrom('interviews')
-          .select([...invitationColumns, 'mode'])
+          .select(invitationColumns)
           .where('tenant_id', '=', tenant.id)
           .where('id', '=', interviewId)
           .executeTakeFirst(),
@@ -520,7 +529,6 @@ export function createInvitationService(options: InvitationServiceOptions) {
           .where('id', '=', interviewId)
           .returning([
             ...invitationColumns,
-            'mode',
             'locale',
             'started_at',
             'last_day',

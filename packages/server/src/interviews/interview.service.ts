@@ -140,13 +140,15 @@ export function createInterviewService(options: InterviewServiceOptions) {
         await recordAudit(
           db,
           tenant.id,
+          // An anonymous interview's entry names neither it nor the request (with the time, they would
+          // tie it to the integrator's record of whom it was created for).
           result.map((row) => ({
             actorType: actor.type,
             actorId: actor.id,
             action: 'interview.create',
-            targetType: 'interview',
-            targetId: row.id,
-            requestId: actor.requestId ?? null,
+            targetType: row.mode === 'anonymous' ? null : 'interview',
+            targetId: row.mode === 'anonymous' ? null : row.id,
+            requestId: row.mode === 'anonymous' ? null : (actor.requestId ?? null),
             details: { mode: row.mode },
           })),
         );
@@ -277,10 +279,7 @@ export function createInterviewService(options: InterviewServiceOptions) {
         }
         const anonymous = row.mode === 'anonymous';
         const opened = openReport(cipher, id, report.report);
-        const dated =
-          anonymous && typeof opened.generatedAt === 'string'
-            ? { ...opened, generatedAt: opened.generatedAt.slice(0, 7) }
-            : opened;
+        const dated = anonymous ? monthOnlyTimes(opened) : opened;
         return {
           interviewId: id,
           source: report.source,
@@ -355,15 +354,56 @@ export function createInterviewService(options: InterviewServiceOptions) {
   };
 }
 
-/** The report with every text redacted: the employee's name and id, e-mail addresses, phone numbers, links. */
-function withoutIdentity<T>(report: T, identity: ReadonlyArray<string | null>): T {
+/**
+ * The report with its free texts redacted (summary, reasons' evidence, key quotes, regrettable-loss signals,
+ * suggested actions): the employee's name and id, e-mail addresses, phone numbers, links. Ids, enums, dates
+ * and numbers are left as they are.
+ */
+function withoutIdentity(report: Record<string, unknown>, identity: ReadonlyArray<string | null>) {
   const redactor = createRedactor({ names: identity.filter((value): value is string => Boolean(value)) });
-  const redact = (value: unknown): unknown => {
-    if (typeof value === 'string') return redactor.redact(value);
-    if (Array.isArray(value)) return value.map(redact);
-    if (value && typeof value === 'object')
-      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redact(inner)]));
-    return value;
+  const text = (value: unknown) => (typeof value === 'string' ? redactor.redact(value) : value);
+  const texts = (value: unknown) => (Array.isArray(value) ? value.map(text) : value);
+  const record = (value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  const finding = (value: unknown) => {
+    const found = record(value);
+    return found ? { ...found, evidence: texts(found.evidence) } : value;
   };
-  return redact(report) as T;
+  const reasons = record(report.reasons);
+  const regrettable = record(report.regrettableLoss);
+  return {
+    ...report,
+    summary: text(report.summary),
+    ...(reasons
+      ? {
+          reasons: {
+            ...reasons,
+            primary: finding(reasons.primary),
+            secondary: Array.isArray(reasons.secondary) ? reasons.secondary.map(finding) : reasons.secondary,
+          },
+        }
+      : {}),
+    ...(Array.isArray(report.keyQuotes)
+      ? {
+          keyQuotes: report.keyQuotes.map((quote) =>
+            record(quote) ? { ...record(quote), text: text(record(quote)?.text) } : quote,
+          ),
+        }
+      : {}),
+    ...(regrettable ? { regrettableLoss: { ...regrettable, signals: texts(regrettable.signals) } } : {}),
+    suggestedActions: texts(report.suggestedActions),
+  };
+}
+
+/** An anonymous interview's report with every time (`generatedAt`, `anonymisedAt`, ...) by month only. */
+function monthOnlyTimes(report: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(report).map(([key, value]) =>
+      key.endsWith('At') && typeof value === 'string' && /^\d{4}-\d{2}-/.test(value)
+        ? [key, value.slice(0, 7)]
+        : [key, value],
+    ),
+  );
 }

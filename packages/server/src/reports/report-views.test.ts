@@ -57,6 +57,29 @@ describe.each(testDatabaseKinds)('report views by role on %s', (kind) => {
     }
   });
 
+  it('should redact only the texts: ids, enums, dates and numbers stay as they are even when they look like the name', async () => {
+    const { id, token } = await fixture.createInterview(fixture.tenantA, {
+      mode: 'identified',
+      employee: { externalId: '2026', name: 'Li En Yes' },
+    });
+    for (const body of [
+      { type: 'start' },
+      { type: 'answer', text: 'Li here. The pay was low and my manager never listened.' },
+      { type: 'finish' },
+    ]) {
+      const response = await postMessage(fixture.app, token, { clientMessageId: messageId(), ...body });
+      await response.text();
+    }
+    await fixture.services.jobs.runOnce();
+    const admin = JSON.parse(await read(`/v1/admin/interviews/${id}/report`, fixture.tenantA.adminToken));
+    const analyst = JSON.parse(await read(`/v1/admin/interviews/${id}/report`, fixture.tenantA.analystToken));
+    for (const field of ['interviewId', 'locale', 'generatedAt', 'wouldReturn', 'wouldRecommend', 'source'])
+      expect(analyst.report[field], field).toEqual(admin.report[field]);
+    expect(analyst.report.reasons.primary.reason).toBe(admin.report.reasons.primary.reason);
+    expect(analyst.report.topicSentiment).toEqual(admin.report.topicSentiment);
+    expect(JSON.stringify(analyst.report.keyQuotes)).not.toMatch(/\bLi\b/);
+  });
+
   it("should show an anonymous interview's times by month only: interview, transcript, report, and the list cursor", async () => {
     const { id, token } = await fixture.createInterview(fixture.tenantA, { mode: 'anonymous' });
     for (const body of [{ type: 'start' }, { type: 'answer', text: 'The workload.' }, { type: 'finish' }]) {

@@ -59,6 +59,13 @@ export function createReportJobHandler(options: ReportJobOptions) {
           tenantId: tenant.id,
           interviewId,
         });
+        // A purged interview that was ending must not wait for this report forever.
+        if (current && current.status !== 'erased')
+          await updateInterview(db, tenant.id, interviewId, {
+            status: current.status === 'ending' ? 'completed' : current.status,
+            report_status: 'none',
+            updated_at: new Date(now()),
+          });
         return;
       }
       await upsertReport(db, tenant.id, interviewId, {
