@@ -75,6 +75,8 @@ export interface InterviewTable {
   tenant_id: string;
   status: InterviewStatus;
   mode: 'identified' | 'confidential' | 'anonymous';
+  /** Where lists place it: `created_at`, or the start of its month (UTC) when anonymous. Generated. */
+  listed_at: ColumnType<Date, never, never>;
   locale: string;
   employee_external_id: string | null;
   employee_name: string | null;

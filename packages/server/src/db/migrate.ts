@@ -9,6 +9,7 @@ import * as createPrivacyTables from '../migrations/2026_11_25_1200_create_priva
 import * as createInsightTables from '../migrations/2026_11_25_1400_create_insight_tables.ts';
 import * as createInsightCube from '../migrations/2026_11_25_1500_create_insight_cube.ts';
 import * as apiKeyScopes from '../migrations/2026_11_25_1600_api_key_scopes.ts';
+import * as interviewListedAt from '../migrations/2026_11_25_1700_interview_listed_at.ts';
 import { applyPrivileges, ensureRoles, findUnprotectedTables } from './roles.ts';
 
 // Listed explicitly (not read from the folder) so startup does no directory scan and a bundler sees them.
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_25_1500_create_insight_cube': createInsightCube,
   '2026_11_25_1200_create_privacy_tables': createPrivacyTables,
   '2026_11_25_1600_api_key_scopes': apiKeyScopes,
+  '2026_11_25_1700_interview_listed_at': interviewListedAt,
 };
 
 /** Result of `migrateToLatest()`: the names of the migrations applied now. */

@@ -494,29 +494,32 @@ export async function listInterviewsForExport(
     )
     .where('i.tenant_id', '=', tenantId);
   if (options.id) query = query.where('i.id', '=', options.id);
-  return query
-    .select([
-      'i.id',
-      'i.status',
-      'i.mode',
-      'i.locale',
-      'i.employee_name',
-      'i.employee_external_id',
-      'i.department',
-      'i.location',
-      'i.level',
-      'i.tenure_months',
-      'i.termination_type',
-      'i.created_at',
-      'i.ended_at',
-      'i.report_status',
-      'f.primary_reason',
-      'f.regrettable',
-      'f.reviewed',
-      'f.source',
-    ])
-    .orderBy('i.created_at', 'desc')
-    .orderBy('i.id', 'desc')
-    .limit(options.limit)
-    .execute();
+  return (
+    query
+      .select([
+        'i.id',
+        'i.status',
+        'i.mode',
+        'i.locale',
+        'i.employee_name',
+        'i.employee_external_id',
+        'i.department',
+        'i.location',
+        'i.level',
+        'i.tenure_months',
+        'i.termination_type',
+        'i.created_at',
+        'i.ended_at',
+        'i.report_status',
+        'f.primary_reason',
+        'f.regrettable',
+        'f.reviewed',
+        'f.source',
+      ])
+      // Anonymous interviews at the start of their month: their place tells no more than the month shown.
+      .orderBy('i.listed_at', 'desc')
+      .orderBy('i.id', 'desc')
+      .limit(options.limit)
+      .execute()
+  );
 }

@@ -44,6 +44,7 @@ const summaryColumns = [
   'report_status',
   'expires_at',
   'created_at',
+  'listed_at',
   'updated_at',
   'started_at',
   'ended_at',
@@ -116,18 +117,16 @@ export function listInterviews(
     .where('tenant_id', '=', tenantId);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.department) query = query.where('department', '=', filter.department);
-  if (filter.createdAfter) query = query.where('created_at', '>=', filter.createdAfter);
-  if (filter.createdBefore) query = query.where('created_at', '<', filter.createdBefore);
+  // On listed_at: an anonymous interview counts as created at the start of its month (it shows no more).
+  if (filter.createdAfter) query = query.where('listed_at', '>=', filter.createdAfter);
+  if (filter.createdBefore) query = query.where('listed_at', '<', filter.createdBefore);
   if (filter.before) {
     const { createdAt, id } = filter.before;
     query = query.where((eb) =>
-      eb.or([
-        eb('created_at', '<', createdAt),
-        eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)]),
-      ]),
+      eb.or([eb('listed_at', '<', createdAt), eb.and([eb('listed_at', '=', createdAt), eb('id', '<', id)])]),
     );
   }
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+  return query.orderBy('listed_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
 }
 
 /** Transcript messages after `afterSeq`, in order (finish markers excluded). */

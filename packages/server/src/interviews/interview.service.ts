@@ -196,7 +196,7 @@ export function createInterviewService(options: InterviewServiceOptions) {
         ),
         nextCursor:
           rows.length > query.limit && last
-            ? cipher.sealJson({ c: last.created_at.toISOString(), i: last.id }, listCursorContext)
+            ? cipher.sealJson({ c: last.listed_at.toISOString(), i: last.id }, listCursorContext)
             : null,
       };
     },

@@ -111,6 +111,23 @@ describe.each(testDatabaseKinds)('report views by role on %s', (kind) => {
       interview: { createdAt: string };
     };
     expect(identified.interview.createdAt).toMatch(/T\d{2}:\d{2}:\d{2}/);
+    // Its place in the list and the createdAfter filter tell no more than the month: it sorts after the
+    // month's other interviews (as if created at the month's start), and a bound inside the month leaves it out.
+    const all = JSON.parse(await read('/v1/admin/interviews?limit=100', fixture.tenantA.adminToken)) as {
+      interviews: Array<{ id: string; mode: string }>;
+    };
+    const ids = all.interviews.map((entry) => entry.id);
+    expect(ids.indexOf(id)).toBe(ids.length - 1);
+    const monthStart = `${new Date().toISOString().slice(0, 7)}-01T00:00:00Z`;
+    const sinceMonthStart = JSON.parse(
+      await read(`/v1/admin/interviews?limit=100&createdAfter=${monthStart}`, fixture.tenantA.adminToken),
+    ) as { interviews: Array<{ id: string }> };
+    expect(sinceMonthStart.interviews.map((entry) => entry.id)).toContain(id);
+    const justBefore = new Date(Math.max(Date.now() - 60_000, Date.parse(monthStart) + 1)).toISOString();
+    const sinceJustBefore = JSON.parse(
+      await read(`/v1/admin/interviews?limit=100&createdAfter=${justBefore}`, fixture.tenantA.adminToken),
+    ) as { interviews: Array<{ id: string }> };
+    expect(sinceJustBefore.interviews.map((entry) => entry.id)).not.toContain(id);
     // The list's cursor is sealed: it carries no readable time, and a forged one is refused.
     const page = JSON.parse(await read('/v1/admin/interviews?limit=1', fixture.tenantA.adminToken)) as {
       nextCursor: string;
