@@ -544,8 +544,12 @@ export function createInvitationService(options: InvitationServiceOptions) {
         return updated;
       });
       options.onQueued?.();
-      const { link, expiresAt } = await signLink(tenant.id, row);
-      return { invitation: invitationView(row), link, expiresAt };
+      const { link } = await signLink(tenant.id, row);
+      return {
+        invitation: invitationView(row),
+        link,
+        expiresAt: shownTime(row.expires_at, row.mode === 'anonymous'),
+      };
     },
 
     /** Revokes every token of the interview at once; queues `interview.revoked`. */

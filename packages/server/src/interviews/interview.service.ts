@@ -354,47 +354,39 @@ export function createInterviewService(options: InterviewServiceOptions) {
   };
 }
 
+/** Report fields that are never free text (ids, enums, dates, numbers): left as they are. */
+const reportKeysNotText = new Set([
+  'interviewId',
+  'locale',
+  'source',
+  'generatedAt',
+  'anonymisedAt',
+  'reason',
+  'topicId',
+  'label',
+  'sentiment',
+  'wouldReturn',
+  'wouldRecommend',
+  'model',
+  'likely',
+  'degraded',
+]);
+
 /**
- * The report with its free texts redacted (summary, reasons' evidence, key quotes, regrettable-loss signals,
- * suggested actions): the employee's name and id, e-mail addresses, phone numbers, links. Ids, enums, dates
- * and numbers are left as they are.
+ * The report with every text redacted (the employee's name and id, e-mail addresses, phone numbers, links)
+ * except the fields known not to be text: a text field added later is redacted too.
  */
 function withoutIdentity(report: Record<string, unknown>, identity: ReadonlyArray<string | null>) {
   const redactor = createRedactor({ names: identity.filter((value): value is string => Boolean(value)) });
-  const text = (value: unknown) => (typeof value === 'string' ? redactor.redact(value) : value);
-  const texts = (value: unknown) => (Array.isArray(value) ? value.map(text) : value);
-  const record = (value: unknown) =>
-    value && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  const finding = (value: unknown) => {
-    const found = record(value);
-    return found ? { ...found, evidence: texts(found.evidence) } : value;
+  const redact = (value: unknown, key?: string): unknown => {
+    if (key !== undefined && reportKeysNotText.has(key)) return value;
+    if (typeof value === 'string') return redactor.redact(value);
+    if (Array.isArray(value)) return value.map((item) => redact(item));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([inner, item]) => [inner, redact(item, inner)]));
+    return value;
   };
-  const reasons = record(report.reasons);
-  const regrettable = record(report.regrettableLoss);
-  return {
-    ...report,
-    summary: text(report.summary),
-    ...(reasons
-      ? {
-          reasons: {
-            ...reasons,
-            primary: finding(reasons.primary),
-            secondary: Array.isArray(reasons.secondary) ? reasons.secondary.map(finding) : reasons.secondary,
-          },
-        }
-      : {}),
-    ...(Array.isArray(report.keyQuotes)
-      ? {
-          keyQuotes: report.keyQuotes.map((quote) =>
-            record(quote) ? { ...record(quote), text: text(record(quote)?.text) } : quote,
-          ),
-        }
-      : {}),
-    ...(regrettable ? { regrettableLoss: { ...regrettable, signals: texts(regrettable.signals) } } : {}),
-    suggestedActions: texts(report.suggestedActions),
-  };
+  return redact(report) as Record<string, unknown>;
 }
 
 /** An anonymous interview's report with every time (`generatedAt`, `anonymisedAt`, ...) by month only. */

@@ -1,9 +1,10 @@
 import { createLlmCache, generateReport, type InterviewState, type LlmCache } from '@exitbot/sdk';
+import { type Kysely, sql } from 'kysely';
 import type { Encryption } from '../crypto/encryption.ts';
 import { sealReport } from '../crypto/report-sealing.ts';
 import { openState } from '../crypto/row-sealing.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
-import type { OutboxRow } from '../db/database.ts';
+import type { Database, InterviewStatus, OutboxRow } from '../db/database.ts';
 import { withTenant } from '../db/scope.ts';
 import { recordReportSignals, reportSignalsOf } from '../insights/insights.repository.ts';
 import { findInterview, lockInterview, updateInterview } from '../interviews/interview.repository.ts';
@@ -31,6 +32,24 @@ export function createReportJobHandler(options: ReportJobOptions) {
   const now = options.now ?? Date.now;
   const cache = options.cache ?? createLlmCache({ maxSize: 500, maxAgeMs: 3_600_000 });
 
+  /** A purged interview whose report will never be written: no longer 'ending', report 'none'. */
+  async function endWithoutReport(tenantId: string, interviewId: string, db?: Kysely<Database>) {
+    const update = (scope: Kysely<Database>) =>
+      scope
+        .updateTable('interviews')
+        .set({
+          status: sql<InterviewStatus>`case when status = 'ending' then 'completed' else status end`,
+          report_status: 'none',
+          updated_at: new Date(now()),
+        })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', interviewId)
+        .where('status', '<>', 'erased')
+        .execute();
+    if (db) await update(db);
+    else await withTenant(database, tenantId, update);
+  }
+
   return async (job: OutboxRow): Promise<void> => {
     const interviewId = String(job.payload.interviewId ?? '');
     const tenant = await tenants.find(job.tenant_id);
@@ -40,6 +59,8 @@ export function createReportJobHandler(options: ReportJobOptions) {
     const state = row ? openState<InterviewState>(cipher, interviewId, row.state) : null;
     if (!row || row.status === 'erased' || !state) {
       logger.info('report skipped', { tenantId: tenant.id, interviewId, status: row?.status ?? 'missing' });
+      // Purged by retention before the report was written: it will never come, so the interview ends.
+      if (row?.purged_at && row.status !== 'erased') await endWithoutReport(tenant.id, interviewId);
       return;
     }
     const engine = models.forTenant(tenant.settings, { tenantId: tenant.id, guideKey: state.guideId });
@@ -60,12 +81,7 @@ export function createReportJobHandler(options: ReportJobOptions) {
           interviewId,
         });
         // A purged interview that was ending must not wait for this report forever.
-        if (current && current.status !== 'erased')
-          await updateInterview(db, tenant.id, interviewId, {
-            status: current.status === 'ending' ? 'completed' : current.status,
-            report_status: 'none',
-            updated_at: new Date(now()),
-          });
+        if (current && current.status !== 'erased') await endWithoutReport(tenant.id, interviewId, db);
         return;
       }
       await upsertReport(db, tenant.id, interviewId, {
