@@ -83,4 +83,27 @@ describe.each(testDatabaseKinds)('a report job racing an erasure on %s', (kind) 
     expect(rows.signals).toBe(0);
     expect(rows.interview?.status).toBe('erased');
   });
+
+  it('should end an interview purged before its report job ran: completed, report none, never pending for good', async () => {
+    const { id, token } = await fixture.createInterview(fixture.tenantA);
+    for (const body of [
+      { type: 'start' },
+      { type: 'answer', text: 'Too much travel.' },
+      { type: 'finish' },
+    ]) {
+      const response = await postMessage(fixture.app, token, { clientMessageId: messageId(), ...body });
+      await response.text();
+    }
+    // Retention got there first (as its anonymisation does: state gone, purged_at set).
+    await sql`update interviews set state = null, purged_at = now() where id = ${id}`.execute(
+      fixture.database.handle.db,
+    );
+    reached = () => undefined;
+    release = () => undefined;
+    await fixture.services.jobs.runOnce();
+    const row = await withTenant(fixture.database.handle, fixture.tenantA.id, (db) =>
+      db.selectFrom('interviews').select(['status', 'report_status']).where('id', '=', id).executeTakeFirst(),
+    );
+    expect(row).toEqual({ status: 'completed', report_status: 'none' });
+  });
 });
