@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { callApi, createTestApp, type TestApp } from '../testing/test-app.ts';
 import { testDatabaseKinds } from '../testing/test-database.ts';
 
 describe.each(testDatabaseKinds)('admin tokens issued and revoked through the API on %s', (kind) => {
@@ -17,14 +17,7 @@ describe.each(testDatabaseKinds)('admin tokens issued and revoked through the AP
   });
 
   const call = (method: string, path: string, token: string, body?: unknown) =>
-    fixture.app.request(path, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    callApi(fixture.app, method, path, token, body);
 
   async function auditActions(token: string): Promise<string[]> {
     const response = await call('GET', '/v1/privacy/audit-log?action=admin-token.*', token);

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../db/scope.ts';
-import { createTestApp, messageId, postMessage, type TestApp } from '../testing/test-app.ts';
+import { callApi, createTestApp, messageId, postMessage, type TestApp } from '../testing/test-app.ts';
 import { testDatabaseKinds } from '../testing/test-database.ts';
 
 const everyScope = [
@@ -27,14 +27,7 @@ describe.each(testDatabaseKinds)('API key scopes on %s', (kind) => {
   });
 
   const call = (method: string, path: string, token: string, body?: unknown) =>
-    fixture.app.request(path, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    callApi(fixture.app, method, path, token, body);
 
   async function createKey(body: Record<string, unknown>) {
     const response = await call('POST', '/v1/admin/api-keys', fixture.tenantA.adminToken, body);

@@ -154,6 +154,18 @@ export async function postMessage(
   });
 }
 
+/** A JSON request to the app with a bearer credential (a body only when given). */
+export function callApi(app: TestApp['app'], method: string, path: string, token: string, body?: unknown) {
+  return app.request(path, {
+    method,
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
 /** A random valid client message id. */
 export function messageId(): string {
   return `m_${crypto.randomUUID().replaceAll('-', '')}`;
