@@ -12,7 +12,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         else created_at
       end
     ) stored`.execute(db);
+  // The list indexes move to listed_at. The created_at ones served only the lists: dropped (kept, every
+  // insert would still write them).
+  await sql`drop index interviews_tenant_created_idx`.execute(db);
+  await sql`drop index interviews_tenant_status_created_idx`.execute(db);
+  await sql`drop index interviews_tenant_department_idx`.execute(db);
   await sql`create index interviews_tenant_listed_idx on interviews (tenant_id, listed_at desc, id desc)`.execute(
+    db,
+  );
+  await sql`create index interviews_tenant_department_listed_idx on interviews (tenant_id, department, listed_at desc, id desc)`.execute(
     db,
   );
   await sql`create index interviews_tenant_status_listed_idx on interviews (tenant_id, status, listed_at desc, id desc)`.execute(
@@ -23,4 +31,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 /** Reverts the migration. */
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`alter table interviews drop column listed_at`.execute(db);
+  await sql`create index interviews_tenant_created_idx on interviews (tenant_id, created_at desc, id desc)`.execute(
+    db,
+  );
+  await sql`create index interviews_tenant_status_created_idx on interviews (tenant_id, status, created_at desc, id desc)`.execute(
+    db,
+  );
+  await sql`create index interviews_tenant_department_idx on interviews (tenant_id, department, created_at desc)`.execute(
+    db,
+  );
 }
