@@ -17,6 +17,22 @@ import { createTestDatabase } from './testing/test-database.ts';
 
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
+/** `exitbot serve` in a child process on an embedded PGlite folder (port 0, info logs); `env` adds to it. */
+function spawnServe(dataDir: string, env: Record<string, string> = {}) {
+  return spawn(process.execPath, [cli, 'serve'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      EXITBOT_DATA_DIR: dataDir,
+      EXITBOT_WIDGET_DIR: '/nonexistent',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 describe('startServer on an embedded PGlite data folder', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'exitbot-serve-test-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -102,17 +118,7 @@ describe('stopping while the server starts', () => {
 
   it('should exit 0 on SIGTERM right after /healthz answers, before the demo is announced', async () => {
     const dataDir = newFolder();
-    const child = spawn(process.execPath, [cli, 'serve'], {
-      env: {
-        ...process.env,
-        DATABASE_URL: '',
-        PORT: '0',
-        LOG_LEVEL: 'info',
-        EXITBOT_DATA_DIR: dataDir,
-        EXITBOT_WIDGET_DIR: '/nonexistent',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnServe(dataDir);
     let output = '';
     let stderr = '';
     let signalled = false;
@@ -228,19 +234,10 @@ describe('signals while a reply is being generated', () => {
   async function serveWithOpenTurn(shutdownTimeoutMs: number) {
     const dataDir = mkdtempSync(join(tmpdir(), 'exitbot-serve-signals-'));
     folders.push(dataDir);
-    const child = spawn(process.execPath, [cli, 'serve'], {
-      env: {
-        ...process.env,
-        DATABASE_URL: '',
-        PORT: '0',
-        LOG_LEVEL: 'info',
-        EXITBOT_DATA_DIR: dataDir,
-        EXITBOT_WIDGET_DIR: '/nonexistent',
-        OPENAI_API_KEY: 'sk-test',
-        OPENAI_BASE_URL: modelUrl,
-        EXITBOT_SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawnServe(dataDir, {
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: modelUrl,
+      EXITBOT_SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs),
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
