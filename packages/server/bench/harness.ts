@@ -1,7 +1,7 @@
 // Shared benchmark plumbing: spawn the server and the fake model as child processes on loopback,
 // create a tenant and interviews through the CLI and the API, post answers and time the stream.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -167,11 +167,30 @@ export function rssMb(pid: number): number {
   return Math.round(Number(match?.[1] ?? 0) / 1024);
 }
 
-/** CPU time (user + system) a process has used so far, in milliseconds. */
+/** Fields of /proc/<pid>/stat after the command name (field 3, the state, is index 0); empty when gone. */
+function statFields(pid: number | string): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU time (user + system) used so far, in milliseconds, by a process and its live child processes (the
+ * worker processes of a server started with EXITBOT_WORKERS).
+ */
 export function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   // Fields 14 and 15 of /proc/<pid>/stat (utime, stime) in clock ticks: 100 per second on Linux.
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  const own = (fields: string[]) => (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
+  let total = own(statFields(pid));
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statFields(entry);
+    // Field 4 of /proc/<pid>/stat is the parent's pid.
+    if (Number(fields[1]) === pid) total += own(fields);
+  }
+  return total;
 }
 
 /** JSON request over the keep-alive agent. */

@@ -6,7 +6,8 @@
 // Every server first runs an untimed warm-up of the same kind of load: a server runs for days, and the first
 // thousand turns of a fresh process mostly measure V8 compiling the code. The machine is shared (2 cores):
 // the 1-minute load average is printed with each table.
-// Run: node bench/message-path.bench.ts [--quick] [--only pacing|herd|burst|steady]   (DATABASE_URL=postgres://... for the Postgres figures)
+// Run: node bench/message-path.bench.ts [--quick] [--only pacing|herd|burst|steady] [--workers N]
+//   (DATABASE_URL=postgres://... for the Postgres figures; --workers N runs the Postgres server as N processes)
 import { parseArgs } from 'node:util';
 import {
   cli,
@@ -28,18 +29,27 @@ import {
 import { createBenchDatabase } from './postgres.ts';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean' }, only: { type: 'string', multiple: true } },
+  options: {
+    quick: { type: 'boolean' },
+    only: { type: 'string', multiple: true },
+    workers: { type: 'string', default: '1' },
+  },
 });
 const quick = Boolean(values.quick);
 /** `--only burst` (repeatable: pacing, herd, burst, steady) runs just those parts. */
 const parts = new Set(values.only ?? ['pacing', 'herd', 'burst', 'steady']);
 const databaseUrl = process.env.DATABASE_URL;
+/** `--workers N`: the Postgres server runs as N worker processes (EXITBOT_WORKERS); PGlite is one process. */
+const workers = Number(values.workers);
+if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers must be a whole number >= 1');
 const answers = [
   'My manager rarely gave feedback and promotions were frozen.',
   'The workload was too high for most of the year.',
   'I would have stayed for a clear path to a senior role.',
 ];
 type Kind = 'pglite' | 'postgres';
+/** How a figure names the server: the database, and the worker processes when more than one. */
+const label = (kind: Kind) => (kind === 'postgres' && workers > 1 ? `${kind}, ${workers} workers` : kind);
 type FakeModel = Awaited<ReturnType<typeof startFakeModel>>;
 
 /**
@@ -48,7 +58,10 @@ type FakeModel = Awaited<ReturnType<typeof startFakeModel>>;
  */
 async function setup(kind: Kind, model: FakeModel, options: { warmupMs?: number } = {}) {
   const database = kind === 'postgres' && databaseUrl ? await createBenchDatabase(databaseUrl) : undefined;
-  const env = serverEnv({ modelPort: model.port, ...(database ? { databaseUrl: database.url } : {}) });
+  const env = serverEnv({
+    modelPort: model.port,
+    ...(database ? { databaseUrl: database.url, env: { EXITBOT_WORKERS: String(workers) } } : {}),
+  });
   await cli(['migrate'], env);
   const { apiKey } = await createTenant(env);
   const server = await startServer(env);
@@ -152,7 +165,7 @@ async function pacingSteady(kind: Kind, model: FakeModel) {
       const serverCpu = (cpuMs(server.pid) - cpuBefore) / (run.answered + run.started);
       const p99 = quantile(run.firstTokens, 0.99);
       rows.push({
-        database: kind,
+        database: label(kind),
         'replying at once': concurrency,
         'answers/s': Math.round(run.answered / run.seconds),
         'TTFT p50 ms': quantile(run.firstTokens, 0.5).toFixed(1),
@@ -163,7 +176,7 @@ async function pacingSteady(kind: Kind, model: FakeModel) {
         load: loadAverage(),
       });
       figure({
-        name: `pacing: TTFT p99, ${concurrency} interviews replying at once (${kind})`,
+        name: `pacing: TTFT p99, ${concurrency} interviews replying at once (${label(kind)})`,
         value: p99,
         unit: 'ms',
         ...(concurrency === 400 ? { target: '< 100 ms', ok: p99 < 100 && run.failures === 0 } : {}),
@@ -206,7 +219,7 @@ async function pacing(kind: Kind, model: FakeModel) {
       }
       const p99 = quantile(firstTokens, 0.99);
       rows.push({
-        database: kind,
+        database: label(kind),
         'replies at once': concurrency,
         'TTFT p50 ms': quantile(firstTokens, 0.5).toFixed(1),
         'TTFT p99 ms': p99.toFixed(1),
@@ -215,7 +228,7 @@ async function pacing(kind: Kind, model: FakeModel) {
         load: loadAverage(),
       });
       figure({
-        name: `pacing: TTFT p99, ${concurrency} answers sent in the same millisecond (${kind})`,
+        name: `pacing: TTFT p99, ${concurrency} answers sent in the same millisecond (${label(kind)})`,
         value: p99,
         unit: 'ms',
       });
@@ -236,13 +249,13 @@ async function burst(kind: Kind, model: FakeModel) {
     const serverCpu = (cpuMs(server.pid) - cpuBefore) / (measured.answered + measured.started);
     const perSecond = measured.answered / measured.seconds;
     figure({
-      name: `burst: answers/s, 50 concurrent interviews (${kind})`,
+      name: `burst: answers/s, 50 concurrent interviews (${label(kind)})`,
       value: perSecond,
       unit: 'answers/s',
       ...(kind === 'postgres' ? { target: '> 900', ok: perSecond > 900 && measured.failures === 0 } : {}),
     });
     return {
-      database: kind,
+      database: label(kind),
       concurrency: 50,
       'answers/s': Math.round(perSecond),
       'starts/s': Math.round(measured.started / measured.seconds),
@@ -293,14 +306,14 @@ async function steadyRate(kind: Kind, model: FakeModel, rate: number) {
     await Promise.all(inFlight);
     const p99 = quantile(firstTokens, 0.99);
     figure({
-      name: `server-added time before the first token, p99 at ${rate} answers/s (${kind})`,
+      name: `server-added time before the first token, p99 at ${rate} answers/s (${label(kind)})`,
       value: p99,
       unit: 'ms',
       target: '< 10 ms',
       ok: p99 < 10 && failures + skipped === 0,
     });
     return {
-      database: kind,
+      database: label(kind),
       'answers/s offered': rate,
       'answers/s served': Math.round(firstTokens.length / (durationMs / 1000)),
       'server-added p50 ms': quantile(firstTokens, 0.5).toFixed(2),

@@ -2,6 +2,7 @@
 // The `exitbot` command: serve, migrate, tenant create, token, seed-demo.
 // Only the config and the logger load up front; each command imports what it needs, so that `serve`
 // starts opening the database (PGlite compiles its WebAssembly in the background) while the app loads.
+import cluster from 'node:cluster';
 import { enableCompileCache } from 'node:module';
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from './env.ts';
@@ -19,7 +20,8 @@ const help = `exitbot: confidential AI exit interviews
 Usage: exitbot <command> [options]
 
 Commands:
-  serve                         Start the server (migrates first; seeds the demo tenant unless EXITBOT_DEMO=false)
+  serve                         Start the server (migrates first; seeds the demo tenant unless EXITBOT_DEMO=false;
+                                EXITBOT_WORKERS=auto runs one process per CPU on Postgres)
   migrate                       Apply database migrations and exit
   tenant create --name <name> [--origin <https://hr.example.com>]...
                                 Create a tenant; prints its id, an API key (shown once) and an admin token
@@ -54,6 +56,10 @@ function configOrExit(): Config {
 }
 
 async function serveCommand(config: Config, logger: Logger): Promise<void> {
+  if (config.workers > 1 && cluster.isPrimary) {
+    const { servePrimary } = await import('./cluster.ts');
+    return servePrimary(config, logger);
+  }
   // Signals are handled from the first moment: a SIGTERM while migrations or the demo seed run (the
   // orchestrator gave up waiting, or the user pressed Ctrl-C) stops cleanly and exits 0, not 143.
   const stopping = new AbortController();
@@ -110,7 +116,14 @@ async function serveCommand(config: Config, logger: Logger): Promise<void> {
   await database.catch(() => undefined);
   const { startServer } = await import('./serve.ts');
   try {
-    server = await startServer({ config, logger, database, signal: stopping.signal });
+    server = await startServer({
+      config,
+      logger,
+      database,
+      signal: stopping.signal,
+      // A worker of several: the primary migrated, seeded the demo and prints the URLs.
+      ...(cluster.isWorker ? { demoSeeded: true, announce: false } : {}),
+    });
   } catch (error) {
     if (stopping.signal.aborted && error === stopping.signal.reason) {
       logger.info('stopped during startup');
@@ -140,7 +153,10 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = configOrExit();
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({
+    level: config.logLevel,
+    ...(cluster.worker ? { fields: { worker: cluster.worker.id } } : {}),
+  });
 
   switch (command) {
     case 'serve':

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './env.ts';
 
@@ -11,6 +12,7 @@ describe('loadConfig', () => {
       dataDir: '/srv/app/.exitbot-data',
       openai: undefined,
       demo: true,
+      workers: 1,
     });
     expect(config.publicUrl).toBe('http://localhost:3000');
   });
@@ -28,6 +30,24 @@ describe('loadConfig', () => {
     for (const [environment, variable] of cases) {
       expect(() => loadConfig(environment)).toThrow(ConfigError);
       expect(() => loadConfig(environment)).toThrow(new RegExp(variable));
+    }
+  });
+
+  it('should run several workers only on Postgres, and take auto as one per CPU', () => {
+    const databaseUrl = 'postgres://app@db/exitbot';
+    expect(loadConfig({ DATABASE_URL: databaseUrl, EXITBOT_WORKERS: '4' }).workers).toBe(4);
+    expect(loadConfig({ DATABASE_URL: databaseUrl, EXITBOT_WORKERS: 'auto' }).workers).toBe(
+      availableParallelism(),
+    );
+    expect(loadConfig({ EXITBOT_WORKERS: '1' }).workers).toBe(1);
+    expect(() => loadConfig({ EXITBOT_WORKERS: '2' })).toThrow(
+      'Invalid configuration: EXITBOT_WORKERS: more than one worker needs DATABASE_URL',
+    );
+    expect(() => loadConfig({ EXITBOT_WORKERS: 'auto' })).toThrow(/EXITBOT_WORKERS: more than one/);
+    for (const bad of ['0', 'two', '1.5', '257']) {
+      expect(() => loadConfig({ DATABASE_URL: databaseUrl, EXITBOT_WORKERS: bad })).toThrow(
+        'Invalid configuration: EXITBOT_WORKERS: must be a whole number from 1 to 256, or auto',
+      );
     }
   });
 

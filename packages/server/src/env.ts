@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -41,6 +42,13 @@ export const environmentSchema = z.object({
     .optional(),
   EXITBOT_DATA_DIR: z.string().min(1).default('.exitbot-data'),
   EXITBOT_DB_POOL_SIZE: positiveInt(500).default(10),
+  EXITBOT_WORKERS: z
+    .string()
+    .refine(
+      (value) => value === 'auto' || (/^\d{1,3}$/.test(value) && Number(value) >= 1 && Number(value) <= 256),
+      'must be a whole number from 1 to 256, or auto',
+    )
+    .default('1'),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: urlSchema.optional(),
   EXITBOT_MODEL: z.string().min(1).default('gpt-4o-mini'),
@@ -82,6 +90,8 @@ export interface Config {
   /** Absolute path of the data folder (PGlite files, generated secret). */
   dataDir: string;
   poolSize: number;
+  /** Server processes serving one port (`serve` only); more than one needs Postgres. */
+  workers: number;
   openai:
     | {
         apiKey: string;
@@ -153,6 +163,14 @@ export function loadConfig(
     });
   }
   const env = result.data;
+  const workers = env.EXITBOT_WORKERS === 'auto' ? availableParallelism() : Number(env.EXITBOT_WORKERS);
+  if ((env.EXITBOT_WORKERS === 'auto' || workers > 1) && !env.DATABASE_URL) {
+    throw new ConfigError({
+      variable: 'EXITBOT_WORKERS',
+      message:
+        'more than one worker needs DATABASE_URL (the embedded PGlite database belongs to one process)',
+    });
+  }
   const cwd = options.cwd ?? process.cwd();
   const host = env.HOST;
   const displayHost = host === '0.0.0.0' || host === '::' || host === '127.0.0.1' ? 'localhost' : host;
@@ -162,6 +180,7 @@ export function loadConfig(
     databaseUrl: env.DATABASE_URL,
     dataDir: resolve(cwd, env.EXITBOT_DATA_DIR),
     poolSize: env.EXITBOT_DB_POOL_SIZE,
+    workers,
     openai: env.OPENAI_API_KEY
       ? {
           apiKey: env.OPENAI_API_KEY,

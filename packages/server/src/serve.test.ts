@@ -291,3 +291,150 @@ describe('signals while a reply is being generated', () => {
     await server.posted;
   }, 60_000);
 });
+
+describe.skipIf(!process.env.DATABASE_URL)('several worker processes on Postgres (EXITBOT_WORKERS)', () => {
+  it('should seed once, serve from every worker, replace a worker that dies, and stop them all on SIGTERM', async () => {
+    const database = await createTestDatabase('postgres');
+    const dataDir = mkdtempSync(join(tmpdir(), 'exitbot-serve-workers-'));
+    const child = spawnServe(dataDir, { DATABASE_URL: database.url ?? '', EXITBOT_WORKERS: '2' });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    const lines = () =>
+      output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const waitFor = async (test: () => boolean, what: string) => {
+      for (let waited = 0; !test(); waited += 50) {
+        if (waited > 30_000 || child.exitCode !== null) throw new Error(`no ${what}:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    try {
+      await waitFor(() => output.includes('Demo HR portal'), 'banner');
+      const primaryLine = lines().find((line) => line.msg === 'listening' && line.workers === 2);
+      const base = String(primaryLine?.url).replace('localhost', '127.0.0.1');
+      // The primary seeded the demo and printed the URLs once; the workers did neither.
+      expect(output.match(/ExitBot is running on/g)).toHaveLength(1);
+      expect(output).toContain('Postgres, 2 worker processes');
+      const interviews = await sql<{ count: number }>`select count(*)::int as count from interviews`.execute(
+        database.handle.db,
+      );
+      expect(interviews.rows).toEqual([{ count: 1 }]);
+
+      // Connections are handed out round-robin: a few new connections reach both workers.
+      for (let index = 0; index < 6; index += 1) {
+        const response = await fetch(`${base}/readyz`, { headers: { Connection: 'close' } });
+        expect(response.status).toBe(200);
+      }
+      await waitFor(
+        () => lines().filter((line) => line.msg === 'request' && line.path === '/readyz').length === 6,
+        'request logs',
+      );
+      const servedBy = new Set(
+        lines()
+          .filter((line) => line.msg === 'request' && line.path === '/readyz')
+          .map((line) => line.worker),
+      );
+      expect(servedBy).toEqual(new Set([1, 2]));
+
+      // An interview turn through the workers: the demo page's interview starts and gets its first question.
+      const token = /<exit-interview token="([^"]+)"/.exec(
+        await (await fetch(`${base}/demo`, { headers: { Connection: 'close' } })).text(),
+      )?.[1];
+      const started = await fetch(`${base}/v1/interview/messages`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+          Connection: 'close',
+        },
+        body: JSON.stringify({ clientMessageId: 'workers-test-0001', type: 'start' }),
+      });
+      expect(started.status).toBe(200);
+      expect(await started.text()).toContain('"type":"reply-stored"');
+
+      // A worker killed outright is replaced; the server keeps answering meanwhile.
+      const firstPid = Number(
+        lines().find((line) => line.msg === 'worker listening' && line.worker === 1)?.pid,
+      );
+      process.kill(firstPid, 'SIGKILL');
+      await waitFor(
+        () => lines().some((line) => line.msg === 'worker listening' && line.worker === 3),
+        'new worker',
+      );
+      expect(lines().find((line) => line.msg === 'worker exited: starting a new one')).toMatchObject({
+        worker: 1,
+        signal: 'SIGKILL',
+      });
+      expect((await fetch(`${base}/readyz`, { headers: { Connection: 'close' } })).status).toBe(200);
+
+      const workerPids = lines()
+        .filter((line) => line.msg === 'worker listening')
+        .map((line) => Number(line.pid));
+      child.kill('SIGTERM');
+      expect(await exited, output).toEqual({ code: 0, signal: null });
+      // Both live workers drained and stopped before the primary exited.
+      expect(lines().filter((line) => line.msg === 'stopped' && line.worker !== undefined)).toHaveLength(2);
+      for (const pid of workerPids) expect(() => process.kill(pid, 0)).toThrow();
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+      await database.destroy();
+    }
+  }, 90_000);
+
+  it('should stop with exit 1 when the workers cannot start (port taken), instead of restarting them', async () => {
+    const database = await createTestDatabase('postgres');
+    const dataDir = mkdtempSync(join(tmpdir(), 'exitbot-serve-workers-'));
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const child = spawnServe(dataDir, {
+        DATABASE_URL: database.url ?? '',
+        EXITBOT_WORKERS: '2',
+        PORT: String((taken.address() as AddressInfo).port),
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      expect(code, output).toBe(1);
+      expect(output).toContain('EADDRINUSE');
+      expect(output).toContain('a worker failed to start: stopping');
+      expect(output).not.toContain('starting a new one');
+    } finally {
+      taken.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      await database.destroy();
+    }
+  }, 60_000);
+
+  it('should refuse several workers on the embedded database, naming the variable', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'exitbot-serve-workers-'));
+    try {
+      const child = spawnServe(dataDir, { EXITBOT_WORKERS: '2' });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      expect(code).toBe(1);
+      expect(stderr).toContain('EXITBOT_WORKERS: more than one worker needs DATABASE_URL');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { printBanner, publicBase } from './banner.ts';
 import type { DatabaseHandle } from './db/connect.ts';
 import { type DemoSeed, demoTenantId, ensureDemo } from './demo.ts';
 import type { Config } from './env.ts';
@@ -30,6 +31,8 @@ export async function startServer(options: {
   database?: Promise<DatabaseHandle>;
   /** Stops a start under way (a SIGTERM before the server is up); after the start, call `close()`. */
   signal?: AbortSignal;
+  /** The demo tenant is already seeded (by the primary of several workers): serve it, seed nothing. */
+  demoSeeded?: boolean;
 }): Promise<RunningServer> {
   const { config, logger, signal } = options;
   if (signal?.aborted) {
@@ -86,9 +89,8 @@ export async function startServer(options: {
   }
   const port = (server.address() as AddressInfo).port;
   const startupMs = Math.round(performance.now() - started);
-  const seeding: Promise<DemoSeed | undefined> = config.demo
-    ? ensureDemo(services)
-    : Promise.resolve(undefined);
+  const seeding: Promise<DemoSeed | undefined> =
+    config.demo && !options.demoSeeded ? ensureDemo(services) : Promise.resolve(undefined);
   services.demoReady = seeding.then(() => undefined);
   // Awaited by /demo (which answers the failure); nobody may be waiting when the seed fails.
   services.demoReady.catch(() => undefined);
@@ -96,7 +98,7 @@ export async function startServer(options: {
   // Retention sweeps are queued per tenant on a schedule; erasures reach this replica's caches.
   services.privacy.startSchedule(() => services.jobs.kick());
   void services.cachePurger.start();
-  const base = config.publicUrl.replace(`:${config.port}`, `:${port}`);
+  const base = publicBase(config, port);
   logger.info('listening', {
     url: base,
     database: database.kind,
@@ -153,18 +155,7 @@ export async function startServer(options: {
     signal.throwIfAborted();
   }
   if (demo && options.announce !== false) {
-    const lines = [
-      '',
-      `ExitBot is running on ${base} (${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'Postgres'}, ${services.models.usesLlm ? 'LLM interviewer' : 'scripted interviewer: set OPENAI_API_KEY for the LLM'})`,
-      '',
-      `  Demo HR portal (employee interview):  ${base}/demo`,
-      `  HR admin page:                        ${base}/admin#token=${demo.adminToken}`,
-      `  Admin token (${config.adminTokenTtlHours} h):                 ${demo.adminToken}`,
-      ...(demo.apiKey ? [`  Demo tenant API key (shown once):     ${demo.apiKey}`] : []),
-      `  API description:                      ${base}/openapi.json`,
-      '',
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
+    printBanner({ base, config, demo, database: database.kind, usesLlm: services.models.usesLlm });
   }
 
   return running;
