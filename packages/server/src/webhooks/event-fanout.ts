@@ -2,6 +2,7 @@ import type { Encryption } from '../crypto/encryption.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
 import type { OutboxRow } from '../db/database.ts';
 import { withTenant } from '../db/scope.ts';
+import { shownTime } from '../interviews/interview.views.ts';
 import { queueWebhookEvent, type WebhookEventType, webhookEventTypes } from './webhook-events.ts';
 
 const knownTypes = new Set<string>(webhookEventTypes);
@@ -39,18 +40,24 @@ export function createWebhookEventHandler(options: {
         .where('tenant_id', '=', job.tenant_id)
         .where('id', '=', interviewId)
         .executeTakeFirst();
+      // An anonymous interview's times go out by month, as the API shows them: exact times could be matched
+      // with HRIS records.
+      const anonymous = row?.mode === 'anonymous';
+      const occurredAt = typeof job.payload.occurredAt === 'string' ? new Date(job.payload.occurredAt) : null;
       const data: Record<string, unknown> = {
         interviewId,
-        occurredAt:
-          typeof job.payload.occurredAt === 'string' ? job.payload.occurredAt : job.created_at.toISOString(),
+        occurredAt: shownTime(
+          occurredAt && !Number.isNaN(occurredAt.getTime()) ? occurredAt : job.created_at,
+          anonymous,
+        ),
       };
       if (row) {
         // No current status: by the time this runs the interview may have moved on (see occurredAt).
         Object.assign(data, { mode: row.mode, locale: row.locale });
-        if (type === 'interview.started') data.startedAt = row.started_at?.toISOString() ?? null;
-        if (type === 'interview.completed') data.endedAt = row.ended_at?.toISOString() ?? null;
-        if (type === 'interview.expired') data.expiredAt = row.expires_at.toISOString();
-        if (type === 'interview.erased') data.erasedAt = row.erased_at?.toISOString() ?? null;
+        if (type === 'interview.started') data.startedAt = shownTime(row.started_at, anonymous);
+        if (type === 'interview.completed') data.endedAt = shownTime(row.ended_at, anonymous);
+        if (type === 'interview.expired') data.expiredAt = shownTime(row.expires_at, anonymous);
+        if (type === 'interview.erased') data.erasedAt = shownTime(row.erased_at, anonymous);
         if (type === 'report.ready') data.reportStatus = row.report_status;
       }
       // Who it is goes out only while the interview is not erased and not anonymous (sealed at rest).

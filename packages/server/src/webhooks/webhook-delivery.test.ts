@@ -126,6 +126,31 @@ describe.each(testDatabaseKinds)('webhook delivery on %s', (kind) => {
     );
   });
 
+  it('should give the times of an anonymous interview by month only, and exact times otherwise', async () => {
+    const { endpoint } = await register(['interview.started']);
+    const anonymous = await fixture.createInterview(fixture.tenantA, { mode: 'anonymous' });
+    const identified = await fixture.createInterview(fixture.tenantA, {
+      mode: 'identified',
+      employee: { externalId: 'E-8', name: 'Alex Doe' },
+    });
+    for (const { token } of [anonymous, identified])
+      await postMessage(fixture.app, token, { clientMessageId: messageId(), type: 'start' });
+    const started = (id: string) =>
+      receiver.received.find(
+        (item) => item.event.type === 'interview.started' && item.event.data.interviewId === id,
+      )?.event.data;
+    await eventually(() => Boolean(started(anonymous.id) && started(identified.id)), { tick: runJobs });
+    const month = new Date().toISOString().slice(0, 7);
+    expect(started(anonymous.id)).toMatchObject({ mode: 'anonymous', occurredAt: month, startedAt: month });
+    expect(started(anonymous.id)).not.toHaveProperty('employee');
+    expect(started(identified.id)?.occurredAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(started(identified.id)?.startedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    await fixture.app.request(
+      `/v1/webhooks/endpoints/${endpoint.id}`,
+      json(fixture.tenantA, undefined, 'DELETE'),
+    );
+  });
+
   it('should retry a failing receiver with backoff until it succeeds, with the same webhook-id and every attempt visible', async () => {
     const { endpoint, secret } = await register(['interview.completed']);
     receiver.plan.push(500, 503);
