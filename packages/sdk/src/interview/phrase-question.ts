@@ -88,15 +88,23 @@ export async function phraseQuestion(request: PhraseRequest): Promise<PhraseResu
 
   // Our own controller: it follows the caller's signal and also lets us stop a runaway model.
   const controller = new AbortController();
-  let stopWaiting: (() => void) | undefined;
-  const callerAborted = new Promise<'aborted'>((resolve) => {
-    stopWaiting = () => resolve('aborted');
-  });
+  // Settles the chunk being awaited with `aborted` when the caller aborts. Racing every chunk against one
+  // long-lived promise instead would leave a reaction on that promise per chunk until the turn ends.
+  let stopWaiting: ((value: 'aborted') => void) | undefined;
   const onAbort = () => {
     controller.abort(signal?.reason);
-    stopWaiting?.();
+    stopWaiting?.('aborted');
   };
   signal?.addEventListener('abort', onAbort, { once: true });
+  // Races a chunk against the caller's abort, so that a model which ignores its signal cannot hold the turn.
+  const nextChunk = (iterator: AsyncIterator<string>): Promise<IteratorResult<string> | 'aborted'> => {
+    if (!signal) return iterator.next();
+    if (signal.aborted) return Promise.resolve('aborted');
+    return new Promise((resolve, reject) => {
+      stopWaiting = resolve;
+      iterator.next().then(resolve, reject);
+    });
+  };
 
   const cleaner = createOutputCleaner(request.restore);
   let streamed = '';
@@ -113,8 +121,7 @@ export async function phraseQuestion(request: PhraseRequest): Promise<PhraseResu
       })
       [Symbol.asyncIterator]();
     while (true) {
-      // Race each chunk against the caller's abort, so that a model which ignores its signal cannot hold the turn.
-      const next = await Promise.race([iterator.next(), callerAborted]);
+      const next = await nextChunk(iterator);
       if (next === 'aborted' || signal?.aborted) break;
       if (next.done) break;
       if (typeof next.value !== 'string') continue;

@@ -303,13 +303,11 @@ interface OpenedStream {
  */
 function watchGaps(opened: OpenedStream, ms: number) {
   let deadline = Date.now() + ms;
-  let waiting = false;
+  // The pending read's reject while the model is awaited. Each read settles on its own: racing every read
+  // against one long-lived timeout promise would leave a reaction on it per chunk until the stream ends.
+  let waiting: ((error: unknown) => void) | undefined;
+  let expired: ModelCallError | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let fail!: (error: unknown) => void;
-  const timedOut = new Promise<never>((_, reject) => {
-    fail = reject;
-  });
-  timedOut.catch(() => {});
   const check = () => {
     // The consumer's own time between two reads does not count as a gap of the model.
     const left = waiting ? deadline - Date.now() : ms;
@@ -319,19 +317,30 @@ function watchGaps(opened: OpenedStream, ms: number) {
     }
     timer = undefined;
     opened.controller.abort();
-    fail(timeoutError(ms, 'no further text'));
+    expired = timeoutError(ms, 'no further text');
+    const fail = waiting;
+    waiting = undefined;
+    fail?.(expired);
   };
   timer = setTimeout(check, ms);
   return {
     /** `next()` on the stream, failing with `model-timeout` when no chunk arrives in time. */
-    async next(): Promise<IteratorResult<string>> {
+    next(): Promise<IteratorResult<string>> {
+      if (expired) return Promise.reject(expired);
       deadline = Date.now() + ms;
-      waiting = true;
-      try {
-        return await Promise.race([opened.iterator.next(), timedOut]);
-      } finally {
-        waiting = false;
-      }
+      return new Promise((resolve, reject) => {
+        waiting = reject;
+        opened.iterator.next().then(
+          (result) => {
+            waiting = undefined;
+            resolve(result);
+          },
+          (error: unknown) => {
+            waiting = undefined;
+            reject(error);
+          },
+        );
+      });
     },
     stop(): void {
       clearTimeout(timer);
