@@ -109,6 +109,10 @@ async function serveCommand(config: Config, logger: Logger): Promise<void> {
     poolSize: config.poolSize,
     onConnectionError: (error: Error) =>
       logger.warn('database connection lost; the pool opens a new one', { error }),
+    onTemplateFailed: (error: unknown) =>
+      logger.warn('the prepared PGlite data folder did not start: ran initdb instead (slower first start)', {
+        error,
+      }),
   });
   database.catch(() => undefined);
   // PGlite reads and compiles its WebAssembly and boots Postgres in the background once created: let it get

@@ -53,5 +53,9 @@ export function openConfiguredDatabase(config: Config, logger?: Logger): Promise
     poolSize: config.poolSize,
     onConnectionError: (error) =>
       logger?.warn('database connection lost; the pool opens a new one', { error }),
+    onTemplateFailed: (error) =>
+      logger?.warn('the prepared PGlite data folder did not start: ran initdb instead (slower first start)', {
+        error,
+      }),
   });
 }
