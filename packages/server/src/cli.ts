@@ -55,8 +55,12 @@ function configOrExit(): Config {
   }
 }
 
-async function serveCommand(config: Config, logger: Logger): Promise<void> {
-  if (config.workers > 1 && cluster.isPrimary) {
+async function serveCommand(config: Config, logger: Logger, clusterWorker: boolean): Promise<void> {
+  if (config.workers > 1 && !clusterWorker) {
+    if (cluster.isWorker)
+      fail(
+        'EXITBOT_WORKERS must be 1 under another cluster manager (PM2 cluster mode and the like): it runs the processes',
+      );
     const { servePrimary } = await import('./cluster.ts');
     return servePrimary(config, logger);
   }
@@ -126,7 +130,7 @@ async function serveCommand(config: Config, logger: Logger): Promise<void> {
       database,
       signal: stopping.signal,
       // A worker of several: the primary migrated, seeded the demo and prints the URLs.
-      ...(cluster.isWorker ? { demoSeeded: true, announce: false } : {}),
+      ...(clusterWorker ? { demoSeeded: true, announce: false } : {}),
     });
   } catch (error) {
     if (stopping.signal.aborted && error === stopping.signal.reason) {
@@ -149,6 +153,8 @@ async function main(argv: string[]): Promise<void> {
       role: { type: 'string' },
       'ttl-hours': { type: 'string' },
       interview: { type: 'string' },
+      // Internal: set by the primary of EXITBOT_WORKERS on the workers it forks.
+      'cluster-worker': { type: 'boolean' },
     },
   });
   const [command, subcommand] = positionals;
@@ -157,14 +163,15 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = configOrExit();
+  const clusterWorker = Boolean(values['cluster-worker'] && cluster.worker);
   const logger = createLogger({
     level: config.logLevel,
-    ...(cluster.worker ? { fields: { worker: cluster.worker.id } } : {}),
+    ...(clusterWorker ? { fields: { worker: cluster.worker?.id } } : {}),
   });
 
   switch (command) {
     case 'serve':
-      return serveCommand(config, logger);
+      return serveCommand(config, logger, clusterWorker);
     case 'migrate': {
       const [{ openDatabase }, { migrateToLatest }] = await Promise.all([
         import('./db/connect.ts'),

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './db/connect.ts';
 import { demoTenantId } from './demo.ts';
@@ -421,6 +423,85 @@ describe.skipIf(!process.env.DATABASE_URL)('several worker processes on Postgres
       await database.destroy();
     }
   }, 60_000);
+
+  it('should exit 1 on a second signal while the primary still migrates, and 0 on a stop while workers start', async () => {
+    const database = await createTestDatabase('postgres');
+    const dataDir = mkdtempSync(join(tmpdir(), 'exitbot-serve-workers-'));
+    const env = { DATABASE_URL: database.url ?? '', EXITBOT_WORKERS: '2' };
+    const collect = (child: ReturnType<typeof spawnServe>) => {
+      const seen = { output: '' };
+      child.stdout.on('data', (chunk: Buffer) => {
+        seen.output += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        seen.output += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      return { seen, exited };
+    };
+    try {
+      // On a new database the migrations wait for their lock, which this test holds: the primary is stuck in
+      // its setup.
+      const emptyName = `exitbot_t_${randomBytes(6).toString('hex')}`;
+      await sql.raw(`create database ${emptyName}`).execute(database.handle.db);
+      const emptyUrl = new URL(database.url ?? '');
+      emptyUrl.pathname = `/${emptyName}`;
+      const holder = new pg.Client({ connectionString: emptyUrl.toString() });
+      await holder.connect();
+      let released: { code: number | null; output: string };
+      try {
+        await holder.query('begin');
+        await holder.query('select pg_advisory_xact_lock(4747001)');
+        const child = spawnServe(dataDir, { ...env, DATABASE_URL: emptyUrl.toString() });
+        const { seen, exited } = collect(child);
+        let waiting = false;
+        for (let waited = 0; !waiting && waited < 20_000; waited += 50) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          // Read outside the holder's transaction (which would see one cached snapshot of the activity).
+          const { rows } = await sql<{ count: number }>`
+            select count(*)::int as count from pg_stat_activity
+            where datname = ${emptyName} and wait_event_type = 'Lock' and wait_event = 'advisory'`.execute(
+            database.handle.db,
+          );
+          waiting = (rows[0]?.count ?? 0) > 0;
+        }
+        expect(waiting, seen.output).toBe(true);
+        child.kill('SIGTERM');
+        await new Promise((resolve) => setTimeout(resolve, 1_200));
+        child.kill('SIGTERM');
+        // It exits while the lock is still held: it did not wait for the setup.
+        released = { code: await exited, output: seen.output };
+      } finally {
+        await holder.end();
+        await sql.raw(`drop database if exists ${emptyName} with (force)`).execute(database.handle.db);
+      }
+      expect(released.code, released.output).toBe(1);
+      expect(released.output).toContain('second signal: exiting without waiting');
+
+      // A stop the moment the workers exist (still booting, no signal handlers yet) is a clean stop.
+      const child = spawnServe(dataDir, env);
+      const { seen, exited } = collect(child);
+      const childrenOf = (pid: number) =>
+        readdirSync('/proc').filter((entry) => {
+          if (!/^\d+$/.test(entry)) return false;
+          try {
+            return readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === String(pid);
+          } catch {
+            return false;
+          }
+        });
+      for (let waited = 0; childrenOf(child.pid ?? 0).length === 0; waited += 5) {
+        if (waited > 30_000 || child.exitCode !== null) throw new Error(`no workers:\n${seen.output}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      child.kill('SIGTERM');
+      expect(await exited, seen.output).toBe(0);
+      expect(seen.output).toContain('"msg":"stopped","exitCode":0');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      await database.destroy();
+    }
+  }, 90_000);
 
   it('should refuse several workers on the embedded database, naming the variable', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'exitbot-serve-workers-'));
