@@ -155,6 +155,7 @@ async function* completionTexts(response: Response): AsyncGenerator<string> {
   const reader = body.getReader();
   let finished = false;
   let bodyDone = false;
+  let sawDone = false;
   try {
     while (!finished) {
       const { done, value } = await reader.read();
@@ -162,7 +163,7 @@ async function* completionTexts(response: Response): AsyncGenerator<string> {
       parser.feed(done ? decoder.decode() : decoder.decode(value, { stream: true }));
       for (let message = pending.shift(); message !== undefined; message = pending.shift()) {
         if (message.data.startsWith('[DONE]')) {
-          finished = true;
+          finished = sawDone = true;
           break;
         }
         const chunk = JSON.parse(message.data) as {
@@ -181,8 +182,34 @@ async function* completionTexts(response: Response): AsyncGenerator<string> {
       }
     }
   } finally {
-    // Stopped before the body ended (consumer, error, or [DONE] with the body still open): release the connection.
-    if (!bodyDone) await reader.cancel().catch(() => {});
+    if (bodyDone) reader.releaseLock();
+    // [DONE] came before the end of the body (the last chunk of the HTTP response may follow in its own
+    // packet): the answer is complete, and the rest is read in the background so that the connection goes
+    // back to the pool; cancelling would close it, and the next call would open a new one (TLS included).
+    else if (sawDone) void drainBody(reader);
+    // Stopped before the answer was complete (the consumer, an error): cancelling releases the connection.
+    else {
+      await reader.cancel().catch(() => {});
+      reader.releaseLock();
+    }
+  }
+}
+
+/** How long the rest of a body after `[DONE]` may take before the connection is given up. */
+const drainTimeoutMs = 2_000;
+
+async function drainBody(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  const timer: unknown = setTimeout(() => void reader.cancel().catch(() => {}), drainTimeoutMs);
+  // In Node the timer must not keep the process alive.
+  (timer as { unref?: () => void }).unref?.();
+  try {
+    while (!(await reader.read()).done) {
+      // Nothing after [DONE] is used.
+    }
+  } catch {
+    // Cancelled after the timeout, or the connection failed: nothing was waiting for it.
+  } finally {
+    clearTimeout(timer as ReturnType<typeof setTimeout>);
     reader.releaseLock();
   }
 }

@@ -440,13 +440,20 @@ export function withResilience(model: ChatModel, options: ResilienceOptions = {}
       throw error;
     }
     let failure: unknown;
+    let complete = false;
     const gaps = watchGaps(stream, settings.streamTimeoutMs);
     try {
-      if (stream.first.done) return;
+      if (stream.first.done) {
+        complete = true;
+        return;
+      }
       yield stream.first.value;
       while (true) {
         const result = await gaps.next();
-        if (result.done) return;
+        if (result.done) {
+          complete = true;
+          return;
+        }
         yield result.value;
       }
     } catch (error) {
@@ -457,9 +464,12 @@ export function withResilience(model: ChatModel, options: ResilienceOptions = {}
       // A consumer that stops early is not a failure of the provider.
       finish(failure);
       stream.unlinkCaller();
-      // Stops the request when the consumer stopped early or the stream failed; a no-op once it ended.
-      stream.controller.abort();
-      stream.iterator.return?.().catch(() => {});
+      // Stops the request when the consumer stopped early or the stream failed. A complete answer leaves it
+      // alone: the model may still read the end of its response, which keeps the connection for the next call.
+      if (!complete) {
+        stream.controller.abort();
+        stream.iterator.return?.().catch(() => {});
+      }
     }
   }
 
