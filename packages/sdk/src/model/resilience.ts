@@ -368,8 +368,12 @@ export function withResilience(model: ChatModel, options: ResilienceOptions = {}
   const settings = resolveSettings(model, options);
   const key = settings.breakerKey;
   const retryPolicy = createRetryPolicy(settings);
-  const objectTimeout = timeout(settings.timeoutMs, TimeoutStrategy.Aggressive);
-  const streamTimeout = timeout(settings.streamTimeoutMs, TimeoutStrategy.Aggressive);
+  // The attempt's signal fires on timeout only: by the time an attempt returns, its request has ended (an
+  // answer) or is handed on (an open stream, unlinked from it). Aborting it on return as well would create
+  // an AbortError (a stack trace) per call for nothing.
+  const timeoutOptions = { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false };
+  const objectTimeout = timeout(settings.timeoutMs, timeoutOptions);
+  const streamTimeout = timeout(settings.streamTimeoutMs, timeoutOptions);
 
   async function openStream(
     call: ModelCallOptions,
@@ -378,7 +382,7 @@ export function withResilience(model: ChatModel, options: ResilienceOptions = {}
   ): Promise<OpenedStream> {
     const controller = new AbortController();
     const unlinkCaller = linkAbort(callerSignal, controller);
-    // The attempt's signal fires on timeout, and when the timeout policy returns: unlink before that.
+    // The attempt's signal fires on timeout: once the stream is open it no longer concerns it.
     const unlinkAttempt = linkAbort(attemptSignal, controller);
     try {
       const iterator = model.streamText({ ...call, signal: controller.signal })[Symbol.asyncIterator]();
