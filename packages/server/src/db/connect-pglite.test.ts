@@ -56,6 +56,25 @@ describe('openDatabase on a new PGlite folder', () => {
     expect(templateUsed).toBe(1);
   }, 60_000);
 
+  it('should start afresh from the template when a first start was killed while unpacking it', async () => {
+    const folder = newFolder();
+    // What a kill half-way through the unpacking leaves: a PG_VERSION, not a database, and the marker.
+    mkdirSync(join(folder, 'pgdata'));
+    writeFileSync(join(folder, 'pgdata', 'PG_VERSION'), '18\n');
+    writeFileSync(join(folder, 'pgdata.unpacking'), '');
+    const database = await openDatabase({ dataDir: folder });
+    await migrateToLatest(database.db);
+    await database.ping();
+    await database.close();
+    expect(existsSync(join(folder, 'pgdata.unpacking'))).toBe(false);
+    const again = await openDatabase({
+      dataDir: folder,
+      template: () => Promise.reject(new Error('unused')),
+    });
+    expect((await migrateToLatest(again.db)).applied).toEqual([]);
+    await again.close();
+  }, 60_000);
+
   it('should run initdb instead, and say so, when the template cannot be started', async () => {
     const folder = newFolder();
     // What a template made for another Postgres version looks like: PGlite unpacks it and cannot start.
@@ -76,6 +95,7 @@ describe('openDatabase on a new PGlite folder', () => {
     expect(rows).toEqual([{ one: 1 }]);
     await database.close();
     expect(existsSync(join(folder, 'pgdata', 'PG_VERSION'))).toBe(true);
+    expect(existsSync(join(folder, 'pgdata.unpacking'))).toBe(false);
     // The folder initdb made opens again.
     const again = await openDatabase({ dataDir: folder });
     await again.ping();

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import { Kysely, sql } from 'kysely';
@@ -145,16 +145,30 @@ async function startPGlite(
   options: OpenDatabaseOptions,
 ): Promise<PGlite> {
   const inMemory = location.startsWith('memory://');
+  // Present while a template is being unpacked: a start that was killed half-way left a folder that looks
+  // like a database (PG_VERSION comes a few files before the end of the template) and is not one.
+  const unpacking = `${location}.unpacking`;
+  if (!inMemory && existsSync(unpacking)) {
+    await rm(location, { recursive: true, force: true });
+    await rm(unpacking, { force: true });
+  }
   if (inMemory || !existsSync(join(location, 'PG_VERSION'))) {
+    let pglite: PGlite | undefined;
     try {
       const template = await (options.template ?? prepopulatedDataDir)();
-      const pglite = new PGliteClass(location, { ...pgliteOptions, loadDataDir: template });
+      if (!inMemory) await writeFile(unpacking, '');
+      pglite = new PGliteClass(location, { ...pgliteOptions, loadDataDir: template });
       await pglite.waitReady;
+      if (!inMemory) await rm(unpacking, { force: true });
       return pglite;
     } catch (error) {
       options.onTemplateFailed?.(error);
+      await pglite?.close().catch(() => undefined);
       // What the failed start unpacked would be taken for a database next time: initdb starts afresh.
-      if (!inMemory) await rm(location, { recursive: true, force: true });
+      if (!inMemory) {
+        await rm(location, { recursive: true, force: true });
+        await rm(unpacking, { force: true });
+      }
     }
   }
   return new PGliteClass(location, pgliteOptions);
