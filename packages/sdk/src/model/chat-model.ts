@@ -7,7 +7,10 @@ export interface ChatMessage {
 /** Call settings shared by both model operations. */
 export interface ModelCallOptions {
   messages: ChatMessage[];
-  /** Cancels the HTTP request. */
+  /**
+   * Cancels the HTTP request. It is not aborted once a call has returned or its stream has ended: a model
+   * must not leave work tied to it for clean-up.
+   */
   signal?: AbortSignal;
   temperature?: number;
   maxOutputTokens?: number;

@@ -184,8 +184,9 @@ async function* completionTexts(response: Response): AsyncGenerator<string> {
   } finally {
     if (bodyDone) reader.releaseLock();
     // [DONE] came before the end of the body (the last chunk of the HTTP response may follow in its own
-    // packet): the answer is complete, and the rest is read in the background so that the connection goes
-    // back to the pool; cancelling would close it, and the next call would open a new one (TLS included).
+    // packet): the answer is complete, and the rest is read in the background (briefly) so that the
+    // connection goes back to the pool; cancelling would close it, and the next call would open a new one
+    // (TLS included).
     else if (sawDone) void drainBody(reader);
     // Stopped before the answer was complete (the consumer, an error): cancelling releases the connection.
     else {
@@ -195,10 +196,22 @@ async function* completionTexts(response: Response): AsyncGenerator<string> {
   }
 }
 
-/** How long the rest of a body after `[DONE]` may take before the connection is given up. */
-const drainTimeoutMs = 2_000;
+/**
+ * How long the rest of a body after `[DONE]` may take before the connection is given up: the end of the
+ * response comes in the next packet or not at all (a proxy that holds the stream open).
+ */
+const drainTimeoutMs = 250;
+/** Bodies drained at once at most (they no longer count against the caller's concurrency limit). */
+const maxDraining = 64;
+let draining = 0;
 
 async function drainBody(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  if (draining >= maxDraining) {
+    await reader.cancel().catch(() => {});
+    reader.releaseLock();
+    return;
+  }
+  draining += 1;
   const timer: unknown = setTimeout(() => void reader.cancel().catch(() => {}), drainTimeoutMs);
   // In Node the timer must not keep the process alive.
   (timer as { unref?: () => void }).unref?.();
@@ -209,6 +222,7 @@ async function drainBody(reader: ReadableStreamDefaultReader<Uint8Array>): Promi
   } catch {
     // Cancelled after the timeout, or the connection failed: nothing was waiting for it.
   } finally {
+    draining -= 1;
     clearTimeout(timer as ReturnType<typeof setTimeout>);
     reader.releaseLock();
   }
