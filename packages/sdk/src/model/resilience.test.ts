@@ -376,6 +376,58 @@ describe('withResilience with a MockModel', () => {
     expect(await collect(resilient.streamText({ messages }))).toEqual(['a', 'b', 'c']);
   });
 
+  it('should end a read at once when the caller aborts, even from a model that ignores its signal', async () => {
+    let release: () => void = () => {};
+    const stubborn: ChatModel = {
+      provider: 'test',
+      modelId: 'stubborn',
+      async *streamText() {
+        yield 'First.';
+        // Ignores its signal: only the test lets it go.
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        yield 'Late.';
+      },
+      generateObject: () => Promise.reject(new Error('unused')),
+    };
+    // A gap timeout far beyond the test's own time limit: the abort must not wait for it.
+    const resilient = withResilience(stubborn, { ...fast, streamTimeoutMs: 60_000 });
+    const controller = new AbortController();
+    const iterator = resilient.streamText({ messages, signal: controller.signal })[Symbol.asyncIterator]();
+    expect(await iterator.next()).toEqual({ value: 'First.', done: false });
+    const pending = iterator.next();
+    controller.abort();
+    expect((await failureOf(pending)).code).toBe('aborted');
+    release();
+    await expect.poll(() => getCircuitBreakerStates()[0]?.activeCalls).toBe(0);
+  });
+
+  it('should close a stream whose first chunk comes after its attempt timed out', async () => {
+    const closed: number[] = [];
+    let attempt = 0;
+    const slowStart: ChatModel = {
+      provider: 'test',
+      modelId: 'slow-start',
+      async *streamText() {
+        attempt += 1;
+        const mine = attempt;
+        try {
+          // The first attempt ignores its signal and answers after the timeout; the retry answers at once.
+          if (mine === 1) await new Promise((resolve) => setTimeout(resolve, 150));
+          yield `Answer ${mine}.`;
+        } finally {
+          closed.push(mine);
+        }
+      },
+      generateObject: () => Promise.reject(new Error('unused')),
+    };
+    const resilient = withResilience(slowStart, { ...fast, streamTimeoutMs: 50, maxAttempts: 2 });
+    expect(await collect(resilient.streamText({ messages }))).toEqual(['Answer 2.']);
+    // The abandoned first attempt is closed once its late chunk arrives, not left open.
+    await expect.poll(() => closed.includes(1)).toBe(true);
+  });
+
   it('should pass the object through and retry generateObject on a transient error', async () => {
     const mock = new MockModel().enqueue(
       { type: 'error', error: serverError(503) },

@@ -301,7 +301,7 @@ interface OpenedStream {
  * deadline (a timer per chunk costs more than relaying the chunk). When a gap exceeds `ms`, the request is
  * aborted and the pending `next()` fails with `model-timeout`, even if the model ignores the abort.
  */
-function watchGaps(opened: OpenedStream, ms: number) {
+function watchGaps(opened: OpenedStream, ms: number, callerSignal: AbortSignal | undefined) {
   let deadline = Date.now() + ms;
   // The pending read's reject while the model is awaited. Each read settles on its own: racing every read
   // against one long-lived timeout promise would leave a reaction on it per chunk until the stream ends.
@@ -323,10 +323,18 @@ function watchGaps(opened: OpenedStream, ms: number) {
     fail?.(expired);
   };
   timer = setTimeout(check, ms);
+  // The caller's abort ends a pending read at once, even from a model that ignores its signal.
+  const onCallerAbort = () => {
+    const fail = waiting;
+    waiting = undefined;
+    if (callerSignal) fail?.(abortedError(callerSignal));
+  };
+  callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
   return {
     /** `next()` on the stream, failing with `model-timeout` when no chunk arrives in time. */
     next(): Promise<IteratorResult<string>> {
       if (expired) return Promise.reject(expired);
+      if (callerSignal?.aborted) return Promise.reject(abortedError(callerSignal));
       deadline = Date.now() + ms;
       return new Promise((resolve, reject) => {
         waiting = reject;
@@ -344,6 +352,7 @@ function watchGaps(opened: OpenedStream, ms: number) {
     },
     stop(): void {
       clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
     },
   };
 }
@@ -387,6 +396,12 @@ export function withResilience(model: ChatModel, options: ResilienceOptions = {}
     try {
       const iterator = model.streamText({ ...call, signal: controller.signal })[Symbol.asyncIterator]();
       const first = await iterator.next();
+      if (attemptSignal.aborted) {
+        // The attempt timed out (or the caller left) while a model that ignores its signal was still on its
+        // way to this chunk: nobody reads this stream, so it is closed here.
+        void iterator.return?.().catch(() => {});
+        throw attemptSignal.reason ?? new Error('the attempt was abandoned');
+      }
       return { iterator, first, controller, unlinkCaller };
     } catch (error) {
       unlinkCaller();
@@ -445,7 +460,7 @@ export function withResilience(model: ChatModel, options: ResilienceOptions = {}
     }
     let failure: unknown;
     let complete = false;
-    const gaps = watchGaps(stream, settings.streamTimeoutMs);
+    const gaps = watchGaps(stream, settings.streamTimeoutMs, callerSignal);
     try {
       if (stream.first.done) {
         complete = true;
