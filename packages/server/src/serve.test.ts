@@ -15,6 +15,7 @@ import { demoTenantId } from './demo.ts';
 import { loadConfig } from './env.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './serve.ts';
+import { tempFolders } from './testing/temp-folders.ts';
 import { createTestDatabase } from './testing/test-database.ts';
 
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
@@ -33,6 +34,20 @@ function spawnServe(dataDir: string, env: Record<string, string> = {}) {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Everything a spawned server writes (stdout and stderr, as they arrive), and how it exits. */
+function watchChild(child: ReturnType<typeof spawnServe>) {
+  const seen = { output: '' };
+  const append = (chunk: Buffer) => {
+    seen.output += chunk.toString();
+  };
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { seen, exited };
 }
 
 describe('startServer on an embedded PGlite data folder', () => {
@@ -72,15 +87,7 @@ describe('startServer on an embedded PGlite data folder', () => {
 });
 
 describe('stopping while the server starts', () => {
-  const folders: string[] = [];
-  const newFolder = () => {
-    const folder = mkdtempSync(join(tmpdir(), 'exitbot-serve-stop-'));
-    folders.push(folder);
-    return folder;
-  };
-  afterAll(() => {
-    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-  });
+  const newFolder = tempFolders('serve-stop');
 
   it('should let the demo seed finish, close the port and the database, and reject with the abort reason when aborted after listen', async () => {
     const dataDir = newFolder();
@@ -212,7 +219,7 @@ describe.skipIf(!process.env.DATABASE_URL)(
 );
 
 describe('signals while a reply is being generated', () => {
-  const folders: string[] = [];
+  const newFolder = tempFolders('serve-signals');
   let hang: Server;
   let modelUrl = '';
   let modelCalls = 0;
@@ -229,32 +236,21 @@ describe('signals while a reply is being generated', () => {
   afterAll(async () => {
     hang.closeAllConnections();
     await new Promise((resolve) => hang.close(resolve));
-    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   });
 
   /** The CLI with a turn waiting for the model; resolves once the model has the request. */
   async function serveWithOpenTurn(shutdownTimeoutMs: number) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'exitbot-serve-signals-'));
-    folders.push(dataDir);
-    const child = spawnServe(dataDir, {
+    const child = spawnServe(newFolder(), {
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: modelUrl,
       EXITBOT_SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs),
     });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    let base = '';
-    while (!output.includes('Demo HR portal')) {
-      if (child.exitCode !== null) throw new Error(`exited before the demo was ready: ${output}`);
+    const { seen, exited } = watchChild(child);
+    while (!seen.output.includes('Demo HR portal')) {
+      if (child.exitCode !== null) throw new Error(`exited before the demo was ready: ${seen.output}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    base = /"msg":"listening".*?"url":"([^"]+)"/.exec(output)?.[1] ?? '';
+    const base = /"msg":"listening".*?"url":"([^"]+)"/.exec(seen.output)?.[1] ?? '';
     const token = /<exit-interview token="([^"]+)"/.exec(await (await fetch(`${base}/demo`)).text())?.[1];
     const calls = modelCalls;
     const posted = fetch(`${base}/v1/interview/messages`, {
@@ -266,7 +262,7 @@ describe('signals while a reply is being generated', () => {
       () => '',
     );
     while (modelCalls === calls) await new Promise((resolve) => setTimeout(resolve, 20));
-    return { child, exited, posted, output: () => output };
+    return { child, exited: exited.then(({ code }) => code), posted, output: () => seen.output };
   }
 
   it('should exit 1 at once on a second SIGTERM a while after the first, without waiting for the turn', async () => {
@@ -295,38 +291,30 @@ describe('signals while a reply is being generated', () => {
 });
 
 describe.skipIf(!process.env.DATABASE_URL)('several worker processes on Postgres (EXITBOT_WORKERS)', () => {
+  const newFolder = tempFolders('serve-workers');
+
   it('should seed once, serve from every worker, replace a worker that dies, and stop them all on SIGTERM', async () => {
     const database = await createTestDatabase('postgres');
-    const dataDir = mkdtempSync(join(tmpdir(), 'exitbot-serve-workers-'));
-    const child = spawnServe(dataDir, { DATABASE_URL: database.url ?? '', EXITBOT_WORKERS: '2' });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
+    const child = spawnServe(newFolder(), { DATABASE_URL: database.url ?? '', EXITBOT_WORKERS: '2' });
+    const { seen, exited } = watchChild(child);
     const lines = () =>
-      output
+      seen.output
         .split('\n')
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as Record<string, unknown>);
     const waitFor = async (test: () => boolean, what: string) => {
       for (let waited = 0; !test(); waited += 50) {
-        if (waited > 30_000 || child.exitCode !== null) throw new Error(`no ${what}:\n${output}`);
+        if (waited > 30_000 || child.exitCode !== null) throw new Error(`no ${what}:\n${seen.output}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     };
     try {
-      await waitFor(() => output.includes('Demo HR portal'), 'banner');
+      await waitFor(() => seen.output.includes('Demo HR portal'), 'banner');
       const primaryLine = lines().find((line) => line.msg === 'listening' && line.workers === 2);
       const base = String(primaryLine?.url).replace('localhost', '127.0.0.1');
       // The primary seeded the demo and printed the URLs once; the workers did neither.
-      expect(output.match(/ExitBot is running on/g)).toHaveLength(1);
-      expect(output).toContain('Postgres, 2 worker processes');
+      expect(seen.output.match(/ExitBot is running on/g)).toHaveLength(1);
+      expect(seen.output).toContain('Postgres, 2 worker processes');
       const interviews = await sql<{ count: number }>`select count(*)::int as count from interviews`.execute(
         database.handle.db,
       );
@@ -383,62 +371,41 @@ describe.skipIf(!process.env.DATABASE_URL)('several worker processes on Postgres
         .filter((line) => line.msg === 'worker listening')
         .map((line) => Number(line.pid));
       child.kill('SIGTERM');
-      expect(await exited, output).toEqual({ code: 0, signal: null });
+      expect(await exited, seen.output).toEqual({ code: 0, signal: null });
       // Both live workers drained and stopped before the primary exited.
       expect(lines().filter((line) => line.msg === 'stopped' && line.worker !== undefined)).toHaveLength(2);
       for (const pid of workerPids) expect(() => process.kill(pid, 0)).toThrow();
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
       await database.destroy();
     }
   }, 90_000);
 
   it('should stop with exit 1 when the workers cannot start (port taken), instead of restarting them', async () => {
     const database = await createTestDatabase('postgres');
-    const dataDir = mkdtempSync(join(tmpdir(), 'exitbot-serve-workers-'));
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     try {
-      const child = spawnServe(dataDir, {
+      const child = spawnServe(newFolder(), {
         DATABASE_URL: database.url ?? '',
         EXITBOT_WORKERS: '2',
         PORT: String((taken.address() as AddressInfo).port),
       });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      const code = await new Promise((resolve) => child.once('exit', resolve));
-      expect(code, output).toBe(1);
-      expect(output).toContain('EADDRINUSE');
-      expect(output).toContain('a worker failed to start: stopping');
-      expect(output).not.toContain('starting a new one');
+      const { seen, exited } = watchChild(child);
+      expect((await exited).code, seen.output).toBe(1);
+      expect(seen.output).toContain('EADDRINUSE');
+      expect(seen.output).toContain('a worker failed to start: stopping');
+      expect(seen.output).not.toContain('starting a new one');
     } finally {
       taken.close();
-      rmSync(dataDir, { recursive: true, force: true });
       await database.destroy();
     }
   }, 60_000);
 
   it('should exit 1 on a second signal while the primary still migrates, and 0 on a stop while workers start', async () => {
     const database = await createTestDatabase('postgres');
-    const dataDir = mkdtempSync(join(tmpdir(), 'exitbot-serve-workers-'));
+    const dataDir = newFolder();
     const env = { DATABASE_URL: database.url ?? '', EXITBOT_WORKERS: '2' };
-    const collect = (child: ReturnType<typeof spawnServe>) => {
-      const seen = { output: '' };
-      child.stdout.on('data', (chunk: Buffer) => {
-        seen.output += chunk.toString();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        seen.output += chunk.toString();
-      });
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      return { seen, exited };
-    };
     try {
       // On a new database the migrations wait for their lock, which this test holds: the primary is stuck in
       // its setup.
@@ -453,7 +420,7 @@ describe.skipIf(!process.env.DATABASE_URL)('several worker processes on Postgres
         await holder.query('begin');
         await holder.query('select pg_advisory_xact_lock(4747001)');
         const child = spawnServe(dataDir, { ...env, DATABASE_URL: emptyUrl.toString() });
-        const { seen, exited } = collect(child);
+        const { seen, exited } = watchChild(child);
         let waiting = false;
         for (let waited = 0; !waiting && waited < 20_000; waited += 50) {
           await new Promise((resolve) => setTimeout(resolve, 50));
@@ -470,7 +437,7 @@ describe.skipIf(!process.env.DATABASE_URL)('several worker processes on Postgres
         await new Promise((resolve) => setTimeout(resolve, 1_200));
         child.kill('SIGTERM');
         // It exits while the lock is still held: it did not wait for the setup.
-        released = { code: await exited, output: seen.output };
+        released = { code: (await exited).code, output: seen.output };
       } finally {
         await holder.end();
         await sql.raw(`drop database if exists ${emptyName} with (force)`).execute(database.handle.db);
@@ -480,7 +447,7 @@ describe.skipIf(!process.env.DATABASE_URL)('several worker processes on Postgres
 
       // A stop the moment the workers exist (still booting, no signal handlers yet) is a clean stop.
       const child = spawnServe(dataDir, env);
-      const { seen, exited } = collect(child);
+      const { seen, exited } = watchChild(child);
       const childrenOf = (pid: number) =>
         readdirSync('/proc').filter((entry) => {
           if (!/^\d+$/.test(entry)) return false;
@@ -495,27 +462,16 @@ describe.skipIf(!process.env.DATABASE_URL)('several worker processes on Postgres
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       child.kill('SIGTERM');
-      expect(await exited, seen.output).toBe(0);
+      expect(await exited, seen.output).toEqual({ code: 0, signal: null });
       expect(seen.output).toContain('"msg":"stopped","exitCode":0');
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
       await database.destroy();
     }
   }, 90_000);
 
   it('should refuse several workers on the embedded database, naming the variable', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'exitbot-serve-workers-'));
-    try {
-      const child = spawnServe(dataDir, { EXITBOT_WORKERS: '2' });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      const code = await new Promise((resolve) => child.once('exit', resolve));
-      expect(code).toBe(1);
-      expect(stderr).toContain('EXITBOT_WORKERS: more than one worker needs DATABASE_URL');
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    const { seen, exited } = watchChild(spawnServe(newFolder(), { EXITBOT_WORKERS: '2' }));
+    expect((await exited).code).toBe(1);
+    expect(seen.output).toContain('EXITBOT_WORKERS: more than one worker needs DATABASE_URL');
   }, 30_000);
 });

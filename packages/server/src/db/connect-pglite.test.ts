@@ -1,24 +1,16 @@
 // A new embedded database starts from an initialised data folder (the template) instead of initdb; a template
 // this PGlite cannot start must not leave the folder broken: initdb makes the database instead.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempFolders } from '../testing/temp-folders.ts';
 import { openDatabase } from './connect.ts';
 import { migrateToLatest } from './migrate.ts';
 
 describe('openDatabase on a new PGlite folder', () => {
-  const folders: string[] = [];
-  const newFolder = () => {
-    const folder = mkdtempSync(join(tmpdir(), 'exitbot-connect-'));
-    folders.push(folder);
-    return folder;
-  };
-  afterAll(() => {
-    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-  });
+  const newFolder = tempFolders('connect');
 
   it('should start from the template, migrate, and keep its data when opened again', async () => {
     const folder = newFolder();

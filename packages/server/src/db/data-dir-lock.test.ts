@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { tempFolders } from '../testing/temp-folders.ts';
 import { openDatabase } from './connect.ts';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.ts';
 
@@ -14,15 +15,7 @@ function deadPid(): number {
 }
 
 describe('PGlite data folder lock', () => {
-  const folders: string[] = [];
-  const newFolder = () => {
-    const folder = mkdtempSync(join(tmpdir(), 'exitbot-lock-test-'));
-    folders.push(folder);
-    return folder;
-  };
-  afterAll(() => {
-    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-  });
+  const newFolder = tempFolders('lock-test');
 
   it('should refuse a second open of the same folder naming the folder and the pid, and allow a new open after close', async () => {
     const dataDir = newFolder();
