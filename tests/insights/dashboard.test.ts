@@ -385,6 +385,77 @@ describe('<exit-insights>', () => {
     await context.close();
   });
 
+  it("should show an admin the transcript of a real interview on request from the admin page's report, and no analyst", async () => {
+    // A real interview through the HTTP API (identified, so that analysts may open its report), with hostile text.
+    const { id, token } = await server.createInterview({
+      mode: 'identified',
+      employee: { name: 'Transcript Person' },
+      attributes: { department: 'Engineering', location: 'Berlin' },
+    });
+    const post = async (body: Record<string, unknown>) => {
+      const response = await fetch(`${server.url}/v1/interview/messages`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+        },
+        body: JSON.stringify({ clientMessageId: `m-${Math.random().toString(36).slice(2, 12)}`, ...body }),
+      });
+      expect(response.status).toBe(200);
+    };
+    await post({ type: 'start' });
+    const answer = `My manager ignored every idea ${hostile} and I stopped proposing any.`;
+    await post({ type: 'answer', text: answer });
+    await post({ type: 'decline' });
+    await post({ type: 'finish' });
+    await expect.poll(() => server.status(id), { timeout: 30_000 }).toBe('completed');
+    const stored = await server.transcript(id);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const problems = await watchPage(page);
+    await page.goto(`${server.url}/admin#token=${adminToken}`);
+    // The newest interview is this one: its report opens in the dashboard's dialog (no second, raw list).
+    const row = page.locator('exit-insights .interviews tbody tr').first();
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('Open report');
+    await row.locator('button', { hasText: 'Open report' }).click();
+    const dialog = page.locator('exit-insights dialog');
+    await dialog.locator('.facts', { hasText: 'Transcript Person' }).waitFor();
+    // Nothing word for word until the admin asks (each read is audited).
+    expect(await dialog.locator('.transcript li').count()).toBe(0);
+    await dialog.locator('button', { hasText: 'Show the transcript' }).click();
+    await dialog.locator('.transcript li.employee').first().waitFor();
+    const items = dialog.locator('.transcript li');
+    expect(await items.count()).toBe(stored.length);
+    expect(await dialog.locator('.transcript li.employee', { hasText: answer }).count()).toBe(1);
+    expect(
+      await dialog.locator('.transcript li.employee', { hasText: 'Skipped this question' }).count(),
+    ).toBe(1);
+    expect(await dialog.locator('.transcript li.interviewer').count()).toBe(
+      stored.filter((message) => message.role === 'interviewer').length,
+    );
+    const images = await page.evaluate(
+      () => document.querySelector('exit-insights')?.shadowRoot?.querySelectorAll('img').length,
+    );
+    expect(images).toBe(0);
+    await dialog.locator('.transcript-section').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${screenshots}/admin-report-transcript.png` });
+    expect(problems.cspViolations).toEqual([]);
+    expect(problems.pageErrors).toEqual([]);
+    await context.close();
+
+    // An analyst opens the same report without names and without a transcript section.
+    const { page: analyst } = await openDashboard('?role=analyst');
+    const analystRow = analyst.locator('exit-insights .interviews tbody tr').first();
+    await analystRow.locator('button', { hasText: 'Open report' }).click();
+    const analystDialog = analyst.locator('exit-insights dialog');
+    await analystDialog.locator('.review').waitFor();
+    expect(await analystDialog.textContent()).not.toContain('Transcript Person');
+    expect(await analystDialog.locator('.transcript-section').count()).toBe(0);
+    await analyst.context().close();
+  });
+
   // Last in this file: it signs out every admin token of the tenant, the ones the tests above use too.
   it('should let an admin create a sign-in link for a colleague and sign everyone out from the admin page', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -421,10 +492,12 @@ describe('<exit-insights>', () => {
     expect(await page.locator('#issued').isHidden()).toBe(true);
     // The admin goes on with the new token; the colleague's link and the old admin token are refused.
     await page.reload();
-    await page.locator('#list').waitFor();
+    await page.locator('exit-insights h2', { hasText: 'Why people leave' }).waitFor();
     expect(await page.locator('#token-form').isHidden()).toBe(true);
     await colleague.reload();
     await expect.poll(() => colleague.locator('#who').textContent()).toContain('refused');
+    expect(await colleague.locator('#token-form').isVisible()).toBe(true);
+    expect(await colleague.locator('exit-insights').isHidden()).toBe(true);
     const old = await fetch(`${server.url}/v1/admin/interviews`, {
       headers: { Authorization: `Bearer ${adminToken}` },
     });

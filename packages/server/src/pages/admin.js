@@ -1,4 +1,5 @@
-// HR admin page: lists the tenant's interviews and shows reports and transcripts through /v1/admin.
+// HR admin page: team access and API keys through /v1/admin; the dashboard, the interview list, reports and
+// transcripts are <exit-insights> (from /insights.js).
 const $ = (id) => document.getElementById(id);
 const fragment = new URLSearchParams(location.hash.slice(1));
 if (fragment.get('token')) {
@@ -6,7 +7,6 @@ if (fragment.get('token')) {
   history.replaceState(null, '', location.pathname);
 }
 let token = sessionStorage.getItem('exitbot-admin-token');
-let cursor = null;
 
 async function api(path, { method = 'GET', body: payload } = {}) {
   const response = await fetch(path, {
@@ -31,68 +31,6 @@ function cell(text) {
   const td = document.createElement('td');
   td.textContent = text ?? '—';
   return td;
-}
-
-async function loadPage() {
-  $('status').textContent = 'Loading…';
-  try {
-    const page = await api(
-      `/v1/admin/interviews?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    );
-    for (const interview of page.interviews) {
-      const tr = document.createElement('tr');
-      tr.append(
-        // Anonymous interviews come with the month only ('2026-11').
-        cell(
-          interview.createdAt.length === 7
-            ? interview.createdAt
-            : new Date(interview.createdAt).toLocaleString(),
-        ),
-        cell(interview.status),
-        cell(interview.mode),
-        cell(interview.attributes?.department),
-        cell(interview.report.status),
-      );
-      const open = document.createElement('button');
-      open.type = 'button';
-      open.textContent = 'Open';
-      open.addEventListener('click', () => showDetail(interview.id));
-      const td = document.createElement('td');
-      td.append(open);
-      tr.append(td);
-      $('rows').append(tr);
-    }
-    cursor = page.nextCursor;
-    $('more').hidden = !cursor;
-    $('status').textContent = $('rows').children.length === 0 ? 'No interviews yet.' : '';
-  } catch (error) {
-    if (error.status === 401) return askForToken('The token was refused (expired or wrong).');
-    $('status').textContent = error.message;
-  }
-}
-
-async function showDetail(id) {
-  $('list').hidden = true;
-  $('detail').hidden = false;
-  $('detail-title').textContent = `Interview ${id}`;
-  $('report').textContent = 'Loading…';
-  $('transcript').replaceChildren();
-  const detail = await api(`/v1/admin/interviews/${id}`);
-  try {
-    const { report } = await api(`/v1/admin/interviews/${id}/report`);
-    const pre = document.createElement('pre');
-    pre.textContent = JSON.stringify(report, null, 2);
-    $('report').replaceChildren(pre);
-  } catch {
-    $('report').textContent = `No report yet (${detail.interview.report.status}).`;
-  }
-  for (const message of detail.transcript ?? []) {
-    const li = document.createElement('li');
-    li.className = message.role;
-    li.textContent = message.text || `(${message.kind})`;
-    $('transcript').append(li);
-  }
-  if (!detail.transcript) $('transcript').textContent = 'Transcripts are visible to the admin role only.';
 }
 
 /** Role and subject of the current token (read from its payload for display; the server checks it). */
@@ -217,10 +155,9 @@ $('key-copy').addEventListener('click', async () => {
 });
 
 function askForToken(message) {
-  $('list').hidden = true;
+  $('insights').hidden = true;
   $('access').hidden = true;
   $('integrations').hidden = true;
-  $('detail').hidden = true;
   $('token-form').hidden = false;
   if (message) $('who').textContent = message;
 }
@@ -230,11 +167,6 @@ $('token-form').addEventListener('submit', (event) => {
   token = $('token-input').value.trim();
   sessionStorage.setItem('exitbot-admin-token', token);
   start();
-});
-$('more').addEventListener('click', loadPage);
-$('back').addEventListener('click', () => {
-  $('detail').hidden = true;
-  $('list').hidden = false;
 });
 
 async function start() {
@@ -249,12 +181,8 @@ async function start() {
     if (claims.role === 'admin') loadKeys().catch((error) => ($('key-status').textContent = error.message));
   } catch (error) {
     if (error.status === 401) return askForToken('The token was refused (expired or wrong).');
+    $('who').textContent = error.message;
   }
-  // The insights dashboard (<exit-insights> from /insights.js) above the transcript list.
   Object.assign($('insights'), { token, lang: navigator.language, hidden: false });
-  $('list').hidden = false;
-  $('rows').replaceChildren();
-  cursor = null;
-  await loadPage();
 }
 start();

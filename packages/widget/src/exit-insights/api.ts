@@ -4,6 +4,7 @@ import type {
   InterviewDetail,
   InterviewEntry,
   ReportReview,
+  TranscriptMessage,
 } from './types.ts';
 
 /** An API call that failed: HTTP status (0 for a network failure) and the server's error code. */
@@ -94,6 +95,17 @@ export class InsightsApi {
     return (
       await this.#request(`/v1/admin/insights/interviews/${encodeURIComponent(id)}`)
     ).json() as Promise<InterviewDetail>;
+  }
+
+  /**
+   * The interview's transcript, word for word (admin role; the server records every read in the audit log).
+   * `null` when the token's role may not read transcripts.
+   */
+  async transcript(id: string): Promise<TranscriptMessage[] | null> {
+    const body = (await (await this.#request(`/v1/admin/interviews/${encodeURIComponent(id)}`)).json()) as {
+      transcript: TranscriptMessage[] | null;
+    };
+    return body.transcript;
   }
 
   /** Confirms or overrides a report's primary reason and regrettable flag (null: back to the report's value). */

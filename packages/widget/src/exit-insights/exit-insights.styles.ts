@@ -613,6 +613,37 @@ export const exitInsightsStyles = css`
     color: var(--_muted);
     min-height: 1em;
   }
+  .transcript-section {
+    display: flex;
+    flex-direction: column;
+    gap: 10px;
+    margin-top: 12px;
+  }
+  .transcript-section .show-transcript {
+    align-self: flex-start;
+  }
+  .transcript {
+    display: flex;
+    flex-direction: column;
+    gap: 10px;
+  }
+  .transcript li {
+    max-width: 85%;
+    padding: 8px 12px;
+    border-radius: 12px;
+    background: #f0f1f4;
+    overflow-wrap: anywhere;
+  }
+  .transcript li.employee {
+    align-self: flex-end;
+    background: var(--_accent-soft);
+  }
+  .transcript .speaker {
+    display: block;
+    font-size: 12px;
+    font-weight: 600;
+    color: var(--_muted);
+  }
 
   @media (max-width: 760px) {
     .root {

@@ -27,6 +27,7 @@ import type {
   InterviewEntry,
   ReportReview,
   Theme,
+  TranscriptMessage,
 } from './types.ts';
 
 /** Details of the events `<exit-insights>` fires. */
@@ -67,7 +68,8 @@ const defaultPalette: ChartPalette = {
 
 /**
  * The HR insights dashboard: why people leave, where, over time, how they felt and in their own words,
- * under the tenant's anonymity thresholds; the interview list with each report and its HR review.
+ * under the tenant's anonymity thresholds; the interview list with each report, its HR review and, for the
+ * admin role, the transcript on request (every read is audited).
  * Figures come from the server already protected: withheld cells arrive as `{ suppressed: true }` and
  * are shown as "withheld", never as zero. Every text from the data is rendered as text, never as HTML.
  *
@@ -108,6 +110,7 @@ export class ExitInsights extends LitElement {
     _interviews: { state: true },
     _detail: { state: true },
     _detailError: { state: true },
+    _transcript: { state: true },
     _draft: { state: true },
     _saveState: { state: true },
     _printing: { state: true },
@@ -134,6 +137,8 @@ export class ExitInsights extends LitElement {
   declare _interviews: InterviewEntry[] | undefined;
   declare _detail: InterviewDetail | 'loading' | undefined;
   declare _detailError: string | undefined;
+  /** The open report's transcript: read only when an admin asks for it (every read is audited). */
+  declare _transcript: TranscriptMessage[] | 'loading' | { error: string } | undefined;
   declare _draft: { primaryReason: string; regrettable: string };
   declare _saveState: 'idle' | 'saving' | 'saved' | { error: string };
   declare _printing: boolean;
@@ -310,6 +315,7 @@ export class ExitInsights extends LitElement {
     this.#opener = event.currentTarget as HTMLElement;
     this._detail = 'loading';
     this._detailError = undefined;
+    this._transcript = undefined;
     this._saveState = 'idle';
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLDialogElement>('dialog')?.showModal();
@@ -337,8 +343,23 @@ export class ExitInsights extends LitElement {
 
   #onDialogClose(): void {
     this._detail = undefined;
+    this._transcript = undefined;
     this.#opener?.focus();
     this.#opener = undefined;
+  }
+
+  async #showTranscript(): Promise<void> {
+    const api = this.#api;
+    const detail = this._detail;
+    if (!api || !detail || detail === 'loading') return;
+    this._transcript = 'loading';
+    try {
+      const messages = await api.transcript(detail.interview.id);
+      // Still the same report open (the admin may have closed it, or opened another, meanwhile).
+      if (this._detail === detail) this._transcript = messages ?? [];
+    } catch (error) {
+      if (this._detail === detail) this._transcript = { error: this.#describe(error) };
+    }
   }
 
   async #saveReview(event: Event): Promise<void> {
@@ -899,7 +920,7 @@ export class ExitInsights extends LitElement {
                 <table class="list">
                   <thead>
                     <tr>
-                      <th scope="col">${text.listColumns.completed}</th>
+                      <th scope="col">${text.listColumns.date}</th>
                       <th scope="col">${text.listColumns.status}</th>
                       <th scope="col">${text.listColumns.mode}</th>
                       <th scope="col">${text.listColumns.department}</th>
@@ -1048,8 +1069,45 @@ export class ExitInsights extends LitElement {
             : nothing
         }
         ${detail.review ? this.#renderReview(detail.review) : nothing}
+        ${this.#isAdmin ? this.#renderTranscript() : nothing}
       </div>
     `;
+  }
+
+  /** The transcript section of the report (admin role): a button first, since reading it is audited. */
+  #renderTranscript(): TemplateResult {
+    const text = this.#text.report;
+    const transcript = this._transcript;
+    let body: TemplateResult;
+    if (transcript === undefined) {
+      body = html`<button type="button" class="secondary small show-transcript" @click=${() => this.#showTranscript()}>${text.showTranscript}</button>`;
+    } else if (transcript === 'loading') {
+      body = html`<p class="hint">${text.transcriptLoading}</p>`;
+    } else if (!Array.isArray(transcript)) {
+      body = html`<div class="notice error" role="alert">${transcript.error}</div>`;
+    } else if (transcript.length === 0) {
+      body = html`<p class="hint">${text.transcriptEmpty}</p>`;
+    } else {
+      body = html`<ol class="transcript">
+        ${transcript.map((message) => {
+          const said =
+            message.role === 'employee' && message.kind === 'decline'
+              ? html`<span class="hint">${text.declined}</span>`
+              : message.role === 'employee' && message.kind === 'finish'
+                ? html`<span class="hint">${text.finished}</span>`
+                : message.text;
+          return html`<li class=${message.role}>
+            <span class="speaker">${message.role === 'employee' ? text.employee : text.interviewer}</span>
+            <p>${said}</p>
+          </li>`;
+        })}
+      </ol>`;
+    }
+    return html`<section class="transcript-section" aria-labelledby="transcript-heading">
+      <h3 id="transcript-heading">${text.transcript}</h3>
+      <p class="hint">${text.transcriptLead}</p>
+      ${body}
+    </section>`;
   }
 
   #renderReview(review: ReportReview): TemplateResult {

@@ -64,7 +64,8 @@ export interface InsightsStrings {
   showTable: string;
   chartSummary: (title: string) => string;
   listColumns: {
-    completed: string;
+    /** The day it was completed, or created when it is not completed. */
+    date: string;
     status: string;
     mode: string;
     department: string;
@@ -117,6 +118,15 @@ export interface InsightsStrings {
     historyEntry: (who: string, when: string) => string;
     close: string;
     loading: string;
+    transcript: string;
+    transcriptLead: string;
+    showTranscript: string;
+    transcriptLoading: string;
+    transcriptEmpty: string;
+    interviewer: string;
+    employee: string;
+    declined: string;
+    finished: string;
   };
 }
 
@@ -188,7 +198,7 @@ const en: InsightsStrings = {
   showTable: 'Show the figures as a table',
   chartSummary: (title) => `Chart: ${title}. The table below has the same figures.`,
   listColumns: {
-    completed: 'Completed',
+    date: 'Date',
     status: 'Status',
     mode: 'Mode',
     department: 'Department',
@@ -248,6 +258,15 @@ const en: InsightsStrings = {
     historyEntry: (who, when) => `${who}, ${when}`,
     close: 'Close',
     loading: 'Loading the report…',
+    transcript: 'Transcript',
+    transcriptLead: 'What was said, word for word. Each reading is recorded in the audit log.',
+    showTranscript: 'Show the transcript',
+    transcriptLoading: 'Loading the transcript…',
+    transcriptEmpty: 'No messages are stored for this interview.',
+    interviewer: 'Interviewer',
+    employee: 'Employee',
+    declined: 'Skipped this question',
+    finished: 'Finished the interview early',
   },
 };
 
@@ -320,7 +339,7 @@ const de: InsightsStrings = {
   showTable: 'Zahlen als Tabelle zeigen',
   chartSummary: (title) => `Diagramm: ${title}. Die Tabelle darunter enthält dieselben Zahlen.`,
   listColumns: {
-    completed: 'Abgeschlossen',
+    date: 'Datum',
     status: 'Status',
     mode: 'Modus',
     department: 'Abteilung',
@@ -382,6 +401,15 @@ const de: InsightsStrings = {
     historyEntry: (who, when) => `${who}, ${when}`,
     close: 'Schließen',
     loading: 'Bericht wird geladen…',
+    transcript: 'Gesprächsverlauf',
+    transcriptLead: 'Was gesagt wurde, Wort für Wort. Jedes Lesen wird im Audit-Log festgehalten.',
+    showTranscript: 'Gesprächsverlauf anzeigen',
+    transcriptLoading: 'Gesprächsverlauf wird geladen…',
+    transcriptEmpty: 'Zu diesem Interview sind keine Nachrichten gespeichert.',
+    interviewer: 'Interviewer',
+    employee: 'Mitarbeitende Person',
+    declined: 'Hat diese Frage übersprungen',
+    finished: 'Hat das Interview vorzeitig beendet',
   },
 };
 
@@ -455,7 +483,7 @@ const fr: InsightsStrings = {
   showTable: 'Afficher les chiffres sous forme de tableau',
   chartSummary: (title) => `Graphique : ${title}. Le tableau ci-dessous contient les mêmes chiffres.`,
   listColumns: {
-    completed: 'Terminé',
+    date: 'Date',
     status: 'Statut',
     mode: 'Mode',
     department: 'Service',
@@ -517,6 +545,15 @@ const fr: InsightsStrings = {
     historyEntry: (who, when) => `${who}, ${when}`,
     close: 'Fermer',
     loading: 'Chargement du rapport…',
+    transcript: 'Transcription',
+    transcriptLead: 'Ce qui a été dit, mot pour mot. Chaque lecture est consignée dans le journal d’audit.',
+    showTranscript: 'Afficher la transcription',
+    transcriptLoading: 'Chargement de la transcription…',
+    transcriptEmpty: 'Aucun message n’est enregistré pour cet entretien.',
+    interviewer: 'Intervieweur',
+    employee: 'Salarié',
+    declined: 'A passé cette question',
+    finished: 'A terminé l’entretien plus tôt',
   },
 };
 
@@ -589,7 +626,7 @@ const es: InsightsStrings = {
   showTable: 'Mostrar las cifras como tabla',
   chartSummary: (title) => `Gráfico: ${title}. La tabla de abajo tiene las mismas cifras.`,
   listColumns: {
-    completed: 'Terminada',
+    date: 'Fecha',
     status: 'Estado',
     mode: 'Modo',
     department: 'Departamento',
@@ -652,6 +689,16 @@ const es: InsightsStrings = {
     historyEntry: (who, when) => `${who}, ${when}`,
     close: 'Cerrar',
     loading: 'Cargando el informe…',
+    transcript: 'Transcripción',
+    transcriptLead:
+      'Lo que se dijo, palabra por palabra. Cada lectura queda registrada en el registro de auditoría.',
+    showTranscript: 'Mostrar la transcripción',
+    transcriptLoading: 'Cargando la transcripción…',
+    transcriptEmpty: 'No hay mensajes guardados de esta entrevista.',
+    interviewer: 'Entrevistador',
+    employee: 'Persona empleada',
+    declined: 'Omitió esta pregunta',
+    finished: 'Terminó la entrevista antes',
   },
 };
 

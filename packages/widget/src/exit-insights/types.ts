@@ -120,6 +120,19 @@ export interface InterviewReport {
   suggestedActions?: string[];
 }
 
+/** One message of a transcript as `GET /v1/admin/interviews/:id` gives it to the admin role. */
+export interface TranscriptMessage {
+  seq: number;
+  role: 'interviewer' | 'employee';
+  /** For the interviewer: opening / probe / closing; for the employee: answer / decline / finish / start. */
+  kind: string;
+  text: string;
+  topicId: string | null;
+  /** ISO 8601, or the month only ('2026-11') for an anonymous interview. */
+  at: string;
+  sentiment?: { score: number | null; label: string };
+}
+
 /** `GET /v1/admin/insights/interviews/:id`. */
 export interface InterviewDetail {
   interview: InterviewEntry;
