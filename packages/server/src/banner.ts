@@ -30,6 +30,12 @@ export function printBanner(options: {
     ...(demo.apiKey ? [`  Demo tenant API key (shown once):     ${demo.apiKey}`] : []),
     `  API description:                      ${base}/openapi.json`,
     '',
+    ...(demo.sample
+      ? [
+          `The demo tenant starts with ${demo.sample.interviews} made-up completed interviews (${demo.sample.from} to ${demo.sample.to}) for the dashboard.`,
+          '',
+        ]
+      : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -271,6 +271,11 @@ async function main(argv: string[]): Promise<void> {
           [
             `Demo tenant:     ${demo.tenantId}${demo.created ? ' (created)' : ''}`,
             ...(demo.apiKey ? [`API key:         ${demo.apiKey}   (shown once)`] : []),
+            ...(demo.sample
+              ? [
+                  `Sample history:  ${demo.sample.interviews} made-up completed interviews, ${demo.sample.from} to ${demo.sample.to}`,
+                ]
+              : []),
             `Interview link:  ${demo.interviewLink}`,
             `Demo HR portal:  ${config.publicUrl}/demo`,
             `HR admin page:   ${config.publicUrl}/admin#token=${demo.adminToken}`,

@@ -1,7 +1,12 @@
+import { monthsUpTo, sampleInterviews } from './insights/sample-data.ts';
+import { seedCompletedInterviews } from './insights/seed.ts';
 import type { Services } from './services.ts';
 
 /** Fixed id of the demo tenant, so every start finds the one it made before. */
 export const demoTenantId = '00000000-0000-4000-8000-00000000de70';
+
+/** Made-up completed interviews the demo tenant starts with, so that its dashboard has figures to show. */
+export const demoSampleCount = 160;
 
 /** What `ensureDemo()` made or found. */
 export interface DemoSeed {
@@ -9,16 +14,23 @@ export interface DemoSeed {
   created: boolean;
   /** An API key of the demo tenant, shown only when it was created now. */
   apiKey: string | undefined;
+  /** Made-up completed interviews seeded now (only when the tenant was created now), and their months. */
+  sample: { interviews: number; from: string; to: string } | undefined;
   /** A demo interview created now, with its link. */
   interviewLink: string;
   adminToken: string;
 }
 
-/** Creates the demo tenant on first start (idempotent), a fresh demo interview and an admin token. */
+/**
+ * Creates the demo tenant on first start (idempotent), with a sample history of made-up completed interviews
+ * over the 18 months before this one (the dashboard shows nothing below its anonymity thresholds); then a
+ * fresh demo interview and an admin token.
+ */
 export async function ensureDemo(services: Services): Promise<DemoSeed> {
   let tenant = await services.tenants.find(demoTenantId);
   let created = false;
   let apiKey: string | undefined;
+  let sample: DemoSeed['sample'];
   if (!tenant) {
     tenant = await services.tenants.create({
       id: demoTenantId,
@@ -27,6 +39,19 @@ export async function ensureDemo(services: Services): Promise<DemoSeed> {
     });
     created = true;
     apiKey = (await services.apiKeys.create({ tenantId: tenant.id, name: 'demo' })).key;
+    // Full months only: a sample day later in this month would lie in the future.
+    const now = new Date();
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1))
+      .toISOString()
+      .slice(0, 7);
+    const months = monthsUpTo(lastMonth, 18);
+    // One transaction (fewer than 500 rows): all of the sample or none of it.
+    await seedCompletedInterviews(
+      services.database,
+      tenant.id,
+      sampleInterviews({ count: demoSampleCount, months }),
+    );
+    sample = { interviews: demoSampleCount, from: months[0] as string, to: lastMonth };
   }
   await services.tokens.ensureServerKey(tenant.id);
   const [interview] = await services.interviews.create(
@@ -53,5 +78,5 @@ export async function ensureDemo(services: Services): Promise<DemoSeed> {
     expiresAt: new Date(Date.now() + services.config.adminTokenTtlHours * 3_600_000),
   });
   services.demoTenantId = tenant.id;
-  return { tenantId: tenant.id, created, apiKey, interviewLink: interview?.link ?? '', adminToken };
+  return { tenantId: tenant.id, created, apiKey, sample, interviewLink: interview?.link ?? '', adminToken };
 }
