@@ -274,6 +274,12 @@ describe('<exit-insights>', () => {
     await page.locator('exit-insights .interviews button', { hasText: 'Open report' }).first().click();
     await page.locator('exit-insights dialog .summary').waitFor();
     expect(await severe()).toEqual([]);
+    // The transcript section (a seeded interview has no messages: the section says so).
+    await page.locator('exit-insights dialog button', { hasText: 'Show the transcript' }).click();
+    await page
+      .locator('exit-insights dialog .transcript-section .hint', { hasText: 'No messages' })
+      .waitFor();
+    expect(await severe()).toEqual([]);
     await context.close();
   });
 

@@ -1090,12 +1090,11 @@ export class ExitInsights extends LitElement {
     } else {
       body = html`<ol class="transcript">
         ${transcript.map((message) => {
+          // A skipped question is stored without text ("finish" messages are not in transcripts).
           const said =
             message.role === 'employee' && message.kind === 'decline'
               ? html`<span class="hint">${text.declined}</span>`
-              : message.role === 'employee' && message.kind === 'finish'
-                ? html`<span class="hint">${text.finished}</span>`
-                : message.text;
+              : message.text;
           return html`<li class=${message.role}>
             <span class="speaker">${message.role === 'employee' ? text.employee : text.interviewer}</span>
             <p>${said}</p>

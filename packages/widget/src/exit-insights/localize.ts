@@ -126,7 +126,6 @@ export interface InsightsStrings {
     interviewer: string;
     employee: string;
     declined: string;
-    finished: string;
   };
 }
 
@@ -266,7 +265,6 @@ const en: InsightsStrings = {
     interviewer: 'Interviewer',
     employee: 'Employee',
     declined: 'Skipped this question',
-    finished: 'Finished the interview early',
   },
 };
 
@@ -409,7 +407,6 @@ const de: InsightsStrings = {
     interviewer: 'Interviewer',
     employee: 'Mitarbeitende Person',
     declined: 'Hat diese Frage übersprungen',
-    finished: 'Hat das Interview vorzeitig beendet',
   },
 };
 
@@ -553,7 +550,6 @@ const fr: InsightsStrings = {
     interviewer: 'Intervieweur',
     employee: 'Salarié',
     declined: 'A passé cette question',
-    finished: 'A terminé l’entretien plus tôt',
   },
 };
 
@@ -698,7 +694,6 @@ const es: InsightsStrings = {
     interviewer: 'Entrevistador',
     employee: 'Persona empleada',
     declined: 'Omitió esta pregunta',
-    finished: 'Terminó la entrevista antes',
   },
 };
 
