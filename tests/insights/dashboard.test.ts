@@ -8,6 +8,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleInterviews } from '../../packages/server/src/insights/sample-data.ts';
 import { type SeedInterview, seedCompletedInterviews } from '../../packages/server/src/insights/seed.ts';
+import { withTenant } from '../../packages/server/src/db/scope.ts';
+import { expireInterviews } from '../../packages/server/src/interviews/interview.repository.ts';
 import { buildInsights } from '../../packages/widget/scripts/build-insights.ts';
 import { launchChromium, type PageProblems, watchPage } from '../helpers/browser.ts';
 import { type ExitBotServer, freePort, startExitBotServer } from '../helpers/server.ts';
@@ -421,6 +423,11 @@ describe('<exit-insights>', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const problems = await watchPage(page);
+    // Reads of this interview's transcript (the admin interview route, which audits each one).
+    let transcriptReads = 0;
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === `/v1/admin/interviews/${id}`) transcriptReads += 1;
+    });
     await page.goto(`${server.url}/admin#token=${adminToken}`);
     // The newest interview is this one: its report opens in the dashboard's dialog (no second, raw list).
     const row = page.locator('exit-insights .interviews tbody tr').first();
@@ -428,10 +435,17 @@ describe('<exit-insights>', () => {
     await row.locator('button', { hasText: 'Open report' }).click();
     const dialog = page.locator('exit-insights dialog');
     await dialog.locator('.facts', { hasText: 'Transcript Person' }).waitFor();
-    // Nothing word for word until the admin asks (each read is audited).
+    expect(await dialog.locator('.interview-id').textContent()).toBe(id);
+    // Nothing word for word until the admin asks (each read is audited), then one read however often clicked.
     expect(await dialog.locator('.transcript li').count()).toBe(0);
+    expect(transcriptReads).toBe(0);
     await dialog.locator('button', { hasText: 'Show the transcript' }).click();
     await dialog.locator('.transcript li.employee').first().waitFor();
+    expect(transcriptReads).toBe(1);
+    // The focus moved from the button (gone) to the section's heading.
+    expect(
+      await page.evaluate(() => document.querySelector('exit-insights')?.shadowRoot?.activeElement?.id),
+    ).toBe('transcript-heading');
     const items = dialog.locator('.transcript li');
     expect(await items.count()).toBe(stored.length);
     expect(await dialog.locator('.transcript li.employee', { hasText: answer }).count()).toBe(1);
@@ -460,6 +474,72 @@ describe('<exit-insights>', () => {
     expect(await analystDialog.textContent()).not.toContain('Transcript Person');
     expect(await analystDialog.locator('.transcript-section').count()).toBe(0);
     await analyst.context().close();
+  });
+
+  it('should let an admin read the transcript of an interview that expired before its end (no report)', async () => {
+    const { id, token } = await server.createInterview({
+      expiresAt: new Date(Date.now() + 4_000).toISOString(),
+      attributes: { department: 'Sales' },
+    });
+    const post = async (body: Record<string, unknown>) => {
+      const response = await fetch(`${server.url}/v1/interview/messages`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+        },
+        body: JSON.stringify({ clientMessageId: `m-${Math.random().toString(36).slice(2, 12)}`, ...body }),
+      });
+      expect(response.status).toBe(200);
+    };
+    await post({ type: 'start' });
+    const answer = 'I left half-way through this interview, but here is one honest answer.';
+    await post({ type: 'answer', text: answer });
+    // The retention sweep expires it once its time ran out (here: the sweep's own statement, nothing purged).
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    await withTenant(server.services.database, server.tenantId, (db) =>
+      expireInterviews(db, server.tenantId, new Date()),
+    );
+    expect(await server.status(id)).toBe('expired');
+
+    const { page, problems } = await openDashboard();
+    const row = page.locator('exit-insights .interviews tbody tr').first();
+    await expect.poll(() => row.textContent()).toContain('Expired');
+    expect(await row.textContent()).toContain('No report yet');
+    await row.locator('button', { hasText: 'Transcript' }).click();
+    const dialog = page.locator('exit-insights dialog');
+    await dialog.locator('.interview-id', { hasText: id }).waitFor();
+    await dialog.locator('button', { hasText: 'Show the transcript' }).click();
+    await dialog.locator('.transcript li.employee', { hasText: answer }).waitFor();
+    expect(problems.pageErrors).toEqual([]);
+    await page.context().close();
+
+    // Analysts get no transcript button on such a row.
+    const { page: analyst } = await openDashboard('?role=analyst');
+    const analystRow = analyst.locator('exit-insights .interviews tbody tr').first();
+    await expect.poll(() => analystRow.textContent()).toContain('Expired');
+    expect(await analystRow.locator('button').count()).toBe(0);
+    await analyst.context().close();
+  });
+
+  it('should reach every interview of the list with "Show more", past the first ones fetched', async () => {
+    const all = (await (
+      await fetch(`${server.url}/v1/admin/insights/interviews?limit=50000`, {
+        headers: { Authorization: `Bearer ${adminToken}` },
+      })
+    ).json()) as { interviews: unknown[] };
+    // More than the dashboard fetches at first (200).
+    expect(all.interviews.length).toBeGreaterThan(200);
+    const { page } = await openDashboard();
+    const foot = page.locator('exit-insights .list-foot');
+    await expect.poll(() => foot.textContent()).toContain('Showing the 15 newest');
+    const more = foot.locator('button', { hasText: 'Show more' });
+    for (let clicks = 0; clicks < 20 && (await more.count()) > 0; clicks += 1) await more.click();
+    await expect.poll(() => foot.textContent()).toContain(`of ${all.interviews.length}`);
+    expect(await page.locator('exit-insights .interviews tbody tr').count()).toBe(all.interviews.length);
+    expect(await more.count()).toBe(0);
+    await page.context().close();
   });
 
   // Last in this file: it signs out every admin token of the tenant, the ones the tests above use too.

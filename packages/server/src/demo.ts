@@ -7,6 +7,10 @@ export const demoTenantId = '00000000-0000-4000-8000-00000000de70';
 
 /** Made-up completed interviews the demo tenant starts with, so that its dashboard has figures to show. */
 export const demoSampleCount = 160;
+/** Months the sample covers (the full months before the current one). */
+const demoSampleMonths = 18;
+/** The demo tenant keeps interviews this long, so that the retention sweep leaves the 18-month sample alone. */
+const demoRetentionDays = 730;
 
 /** What `ensureDemo()` made or found. */
 export interface DemoSeed {
@@ -14,7 +18,7 @@ export interface DemoSeed {
   created: boolean;
   /** An API key of the demo tenant, shown only when it was created now. */
   apiKey: string | undefined;
-  /** Made-up completed interviews seeded now (only when the tenant was created now), and their months. */
+  /** Made-up completed interviews seeded now (when the tenant had no completed interview), and their months. */
   sample: { interviews: number; from: string; to: string } | undefined;
   /** A demo interview created now, with its link. */
   interviewLink: string;
@@ -23,7 +27,8 @@ export interface DemoSeed {
 
 /**
  * Creates the demo tenant on first start (idempotent), with a sample history of made-up completed interviews
- * over the 18 months before this one (the dashboard shows nothing below its anonymity thresholds); then a
+ * over the 18 months before this one (the dashboard shows nothing below its anonymity thresholds), seeded
+ * whenever the tenant has no completed interview (also after a first start that stopped half-way); then a
  * fresh demo interview and an admin token.
  */
 export async function ensureDemo(services: Services): Promise<DemoSeed> {
@@ -35,16 +40,31 @@ export async function ensureDemo(services: Services): Promise<DemoSeed> {
     tenant = await services.tenants.create({
       id: demoTenantId,
       name: 'Acme Corp (demo)',
-      settings: { allowedOrigins: [new URL(services.config.publicUrl).origin], minGroupSize: 5 },
+      settings: {
+        allowedOrigins: [new URL(services.config.publicUrl).origin],
+        minGroupSize: 5,
+        retentionDays: demoRetentionDays,
+      },
     });
     created = true;
     apiKey = (await services.apiKeys.create({ tenantId: tenant.id, name: 'demo' })).key;
+  }
+  const completed = await services.interviews.list(
+    tenant,
+    { status: 'completed', limit: 1 },
+    { identity: false },
+  );
+  if (completed.interviews.length === 0) {
+    // A demo tenant from before the sample keeps interviews a year by default: long enough for the sample.
+    if (tenant.settings.retentionDays < demoRetentionDays) {
+      tenant = await services.tenants.updateSettings(tenant.id, { retentionDays: demoRetentionDays });
+    }
     // Full months only: a sample day later in this month would lie in the future.
     const now = new Date();
     const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1))
       .toISOString()
       .slice(0, 7);
-    const months = monthsUpTo(lastMonth, 18);
+    const months = monthsUpTo(lastMonth, demoSampleMonths);
     // One transaction (fewer than 500 rows): all of the sample or none of it.
     await seedCompletedInterviews(
       services.database,

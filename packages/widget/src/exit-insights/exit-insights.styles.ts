@@ -638,6 +638,21 @@ export const exitInsightsStyles = css`
     align-self: flex-end;
     background: var(--_accent-soft);
   }
+  .transcript-section h3:focus {
+    outline: none;
+  }
+  .transcript-section h3:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  .transcript .degraded {
+    margin-top: 4px;
+    font-size: 12px;
+  }
+  .interview-id {
+    font-size: 12px;
+    overflow-wrap: anywhere;
+  }
   .transcript .speaker {
     display: block;
     font-size: 12px;

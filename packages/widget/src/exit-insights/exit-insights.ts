@@ -53,6 +53,11 @@ const filterKeys: readonly FilterDimension[] = ['department', 'location', 'level
 const notRecordedValue = '\u0000not-recorded';
 /** Interviews shown at first and added by "Show more". */
 const pageSize = 15;
+/** Interviews fetched for the list at first; "Show more" past them fetches four times as many, up to the API's limit. */
+const firstListLimit = 200;
+const maxListLimit = 50_000;
+/** Statuses whose conversation is over: an admin may read their transcript even without a report. */
+const conversationOver = new Set(['ending', 'completed', 'expired']);
 
 const defaultPalette: ChartPalette = {
   accent: '#3d52c4',
@@ -146,6 +151,9 @@ export class ExitInsights extends LitElement {
 
   #charts = new Map<string, Chart<'bar'>>();
   #request = 0;
+  /** Bumped whenever the dialog opens or closes: answers for an earlier opening are dropped. */
+  #dialogSession = 0;
+  #listLimit = firstListLimit;
   #loadedKey: string | undefined;
   #opener: HTMLElement | undefined;
   #onBeforePrint = () => {
@@ -237,7 +245,7 @@ export class ExitInsights extends LitElement {
     const api = this.#api;
     if (!api) return;
     try {
-      this._interviews = await api.interviews(200);
+      this._interviews = await api.interviews(this.#listLimit);
     } catch (error) {
       this._error ??= this.#describe(error);
     }
@@ -313,6 +321,7 @@ export class ExitInsights extends LitElement {
     const api = this.#api;
     if (!api) return;
     this.#opener = event.currentTarget as HTMLElement;
+    const session = ++this.#dialogSession;
     this._detail = 'loading';
     this._detailError = undefined;
     this._transcript = undefined;
@@ -321,6 +330,7 @@ export class ExitInsights extends LitElement {
     this.renderRoot.querySelector<HTMLDialogElement>('dialog')?.showModal();
     try {
       const detail = await api.interview(id);
+      if (session !== this.#dialogSession) return;
       this._detail = detail;
       this._draft = {
         primaryReason: detail.review?.overridden.primaryReason
@@ -333,7 +343,7 @@ export class ExitInsights extends LitElement {
           : '',
       };
     } catch (error) {
-      this._detailError = this.#describe(error);
+      if (session === this.#dialogSession) this._detailError = this.#describe(error);
     }
   }
 
@@ -342,6 +352,7 @@ export class ExitInsights extends LitElement {
   }
 
   #onDialogClose(): void {
+    this.#dialogSession += 1;
     this._detail = undefined;
     this._transcript = undefined;
     this.#opener?.focus();
@@ -351,15 +362,33 @@ export class ExitInsights extends LitElement {
   async #showTranscript(): Promise<void> {
     const api = this.#api;
     const detail = this._detail;
-    if (!api || !detail || detail === 'loading') return;
+    // One read per opening (each read is audited).
+    if (!api || !detail || detail === 'loading' || this._transcript !== undefined) return;
+    const session = this.#dialogSession;
     this._transcript = 'loading';
+    let shown: TranscriptMessage[] | { error: string };
     try {
       const messages = await api.transcript(detail.interview.id);
-      // Still the same report open (the admin may have closed it, or opened another, meanwhile).
-      if (this._detail === detail) this._transcript = messages ?? [];
+      shown = messages ?? { error: this.#text.adminsOnly };
     } catch (error) {
-      if (this._detail === detail) this._transcript = { error: this.#describe(error) };
+      shown = { error: this.#describe(error) };
     }
+    // The admin may have closed the dialog, or opened another interview, meanwhile.
+    if (session !== this.#dialogSession) return;
+    this._transcript = shown;
+    await this.updateComplete;
+    // The button that had the focus is gone: the focus goes to the section's heading.
+    this.renderRoot.querySelector<HTMLElement>('#transcript-heading')?.focus();
+  }
+
+  /** Shows more rows of the list; past the interviews fetched so far, fetches more of them first. */
+  async #showMore(): Promise<void> {
+    const loaded = this._interviews?.length ?? 0;
+    if (this._listShown >= loaded && loaded >= this.#listLimit && this.#listLimit < maxListLimit) {
+      this.#listLimit = Math.min(this.#listLimit * 4, maxListLimit);
+      await this.#loadInterviews();
+    }
+    this._listShown += pageSize * 2;
   }
 
   async #saveReview(event: Event): Promise<void> {
@@ -935,12 +964,14 @@ export class ExitInsights extends LitElement {
                 </table>
               </div>
               <div class="list-foot">
-                <span class="hint">${text.listCount(Math.min(this._listShown, interviews.length), interviews.length)}</span>
+                <span class="hint">${
+                  this.#listMayHaveMore
+                    ? text.listCountNewest(Math.min(this._listShown, interviews.length))
+                    : text.listCount(Math.min(this._listShown, interviews.length), interviews.length)
+                }</span>
                 ${
-                  interviews.length > this._listShown
-                    ? html`<button type="button" class="secondary small" @click=${() => {
-                        this._listShown += pageSize * 2;
-                      }}>${text.showMore}</button>`
+                  interviews.length > this._listShown || this.#listMayHaveMore
+                    ? html`<button type="button" class="secondary small" @click=${() => this.#showMore()}>${text.showMore}</button>`
                     : nothing
                 }
               </div>
@@ -950,11 +981,18 @@ export class ExitInsights extends LitElement {
     `;
   }
 
+  /** The list was fetched up to its limit: older interviews may exist beyond it. */
+  get #listMayHaveMore(): boolean {
+    return (this._interviews?.length ?? 0) >= this.#listLimit && this.#listLimit < maxListLimit;
+  }
+
   #renderInterviewRow(entry: InterviewEntry): TemplateResult {
     const text = this.#text;
     const report = entry.report;
     let action: TemplateResult;
-    if (report.status !== 'ready') action = html`<span class="hint">${text.noReport}</span>`;
+    if (report.status !== 'ready' && this.#isAdmin && conversationOver.has(entry.status))
+      action = html`<span class="hint">${text.noReport}</span> <button type="button" class="secondary small" @click=${(event: Event) => this.#openReport(entry.id, event)}>${text.openTranscript}</button>`;
+    else if (report.status !== 'ready') action = html`<span class="hint">${text.noReport}</span>`;
     else if (!report.visible) action = html`<span class="hint">${text.adminsOnly}</span>`;
     else
       action = html`<button type="button" class="secondary small" @click=${(event: Event) => this.#openReport(entry.id, event)}>${text.openReport}</button>`;
@@ -999,9 +1037,19 @@ export class ExitInsights extends LitElement {
       interview.attributes?.department,
       interview.attributes?.location,
       interview.attributes?.level,
-      this.#date(interview.completed),
+      interview.completed ? this.#date(interview.completed) : undefined,
     ].filter((value): value is string => Boolean(value));
-    if (!report) return html`<p class="hint">${text.noReport}</p>`;
+    // The id is what an erasure or a support request names.
+    const identity = html`${facts.length > 0 ? html`<p class="facts">${facts.join(' · ')}</p>` : nothing}
+      <p class="hint">${text.report.interviewId}: <code class="interview-id">${interview.id}</code></p>`;
+    if (!report) {
+      return html`<div class="report">
+        <div class="badges"><span class="mode mode-${interview.mode}">${text.modes[interview.mode]}</span></div>
+        ${identity}
+        <p class="hint">${text.noReport}</p>
+        ${this.#isAdmin ? this.#renderTranscript() : nothing}
+      </div>`;
+    }
     const outlook = (value: string | undefined) =>
       text.report.outlooks[(value ?? 'unknown') as keyof InsightsStrings['report']['outlooks']] ??
       value ??
@@ -1016,7 +1064,7 @@ export class ExitInsights extends LitElement {
         ${report.degraded ? html`<p class="hint">${text.report.degraded}</p>` : nothing}
         ${report.anonymised ? html`<p class="hint">${text.report.anonymised}</p>` : nothing}
         ${interview.mode === 'anonymous' ? html`<p class="hint">${text.report.anonymous}</p>` : nothing}
-        ${facts.length > 0 ? html`<p class="facts">${facts.join(' · ')}</p>` : nothing}
+        ${identity}
         ${report.summary ? html`<h3>${text.report.summary}</h3><p class="summary">${report.summary}</p>` : nothing}
         <h3>${text.report.reasons}</h3>
         ${
@@ -1098,14 +1146,15 @@ export class ExitInsights extends LitElement {
           return html`<li class=${message.role}>
             <span class="speaker">${message.role === 'employee' ? text.employee : text.interviewer}</span>
             <p>${said}</p>
+            ${message.degraded ? html`<p class="hint degraded">${text.degradedQuestion}</p>` : nothing}
           </li>`;
         })}
       </ol>`;
     }
     return html`<section class="transcript-section" aria-labelledby="transcript-heading">
-      <h3 id="transcript-heading">${text.transcript}</h3>
+      <h3 id="transcript-heading" tabindex="-1">${text.transcript}</h3>
       <p class="hint">${text.transcriptLead}</p>
-      ${body}
+      <div class="transcript-body" aria-live="polite" aria-busy=${transcript === 'loading' ? 'true' : 'false'}>${body}</div>
     </section>`;
   }
 

@@ -76,12 +76,16 @@ export interface InsightsStrings {
   modes: { identified: string; confidential: string; anonymous: string };
   statuses: Record<string, string>;
   openReport: string;
+  /** Opens an interview without a report (admin role, once the conversation is over) for its transcript. */
+  openTranscript: string;
   adminsOnly: string;
   noReport: string;
   confirmedBadge: string;
   noInterviews: string;
   showMore: string;
   listCount: (shown: number, total: number) => string;
+  /** The list holds only the newest interviews so far ("Show more" fetches older ones). */
+  listCountNewest: (shown: number) => string;
   yes: string;
   no: string;
   report: {
@@ -126,6 +130,8 @@ export interface InsightsStrings {
     interviewer: string;
     employee: string;
     declined: string;
+    degradedQuestion: string;
+    interviewId: string;
   };
 }
 
@@ -215,12 +221,14 @@ const en: InsightsStrings = {
     erased: 'Erased',
   },
   openReport: 'Open report',
+  openTranscript: 'Transcript',
   adminsOnly: 'Admins only',
   noReport: 'No report yet',
   confirmedBadge: 'HR confirmed',
   noInterviews: 'No interviews yet.',
   showMore: 'Show more',
   listCount: (shown, total) => `Showing ${shown} of ${total} (newest first). The CSV export has them all.`,
+  listCountNewest: (shown) => `Showing the ${shown} newest. The CSV export has them all.`,
   yes: 'Yes',
   no: 'No',
   report: {
@@ -265,6 +273,8 @@ const en: InsightsStrings = {
     interviewer: 'Interviewer',
     employee: 'Employee',
     declined: 'Skipped this question',
+    degradedQuestion: 'Asked by the scripted fallback: the AI model was unavailable.',
+    interviewId: 'Interview ID',
   },
 };
 
@@ -355,12 +365,14 @@ const de: InsightsStrings = {
     erased: 'Gelöscht',
   },
   openReport: 'Bericht öffnen',
+  openTranscript: 'Gesprächsverlauf',
   adminsOnly: 'Nur Admins',
   noReport: 'Noch kein Bericht',
   confirmedBadge: 'Von HR bestätigt',
   noInterviews: 'Noch keine Gespräche.',
   showMore: 'Mehr anzeigen',
   listCount: (shown, total) => `${shown} von ${total} (neueste zuerst). Der CSV-Export enthält alle.`,
+  listCountNewest: (shown) => `Die ${shown} neuesten. Der CSV-Export enthält alle.`,
   yes: 'Ja',
   no: 'Nein',
   report: {
@@ -407,6 +419,8 @@ const de: InsightsStrings = {
     interviewer: 'Interviewer',
     employee: 'Mitarbeitende Person',
     declined: 'Hat diese Frage übersprungen',
+    degradedQuestion: 'Vom Skript-Ersatz gestellt: Das KI-Modell war nicht erreichbar.',
+    interviewId: 'Interview-ID',
   },
 };
 
@@ -498,6 +512,7 @@ const fr: InsightsStrings = {
     erased: 'Effacé',
   },
   openReport: 'Ouvrir le rapport',
+  openTranscript: 'Transcription',
   adminsOnly: 'Admins uniquement',
   noReport: 'Pas encore de rapport',
   confirmedBadge: 'Confirmé par les RH',
@@ -505,6 +520,7 @@ const fr: InsightsStrings = {
   showMore: 'Afficher plus',
   listCount: (shown, total) =>
     `${shown} sur ${total} (les plus récents d’abord). L’export CSV les contient tous.`,
+  listCountNewest: (shown) => `Les ${shown} plus récents. L’export CSV les contient tous.`,
   yes: 'Oui',
   no: 'Non',
   report: {
@@ -550,6 +566,8 @@ const fr: InsightsStrings = {
     interviewer: 'Intervieweur',
     employee: 'Salarié',
     declined: 'A passé cette question',
+    degradedQuestion: 'Posée par le script de secours : le modèle d’IA était indisponible.',
+    interviewId: 'ID de l’entretien',
   },
 };
 
@@ -640,6 +658,7 @@ const es: InsightsStrings = {
     erased: 'Borrada',
   },
   openReport: 'Abrir informe',
+  openTranscript: 'Transcripción',
   adminsOnly: 'Solo administradores',
   noReport: 'Aún sin informe',
   confirmedBadge: 'Confirmado por RR. HH.',
@@ -647,6 +666,7 @@ const es: InsightsStrings = {
   showMore: 'Mostrar más',
   listCount: (shown, total) =>
     `${shown} de ${total} (las más recientes primero). La exportación CSV las incluye todas.`,
+  listCountNewest: (shown) => `Las ${shown} más recientes. La exportación CSV las incluye todas.`,
   yes: 'Sí',
   no: 'No',
   report: {
@@ -694,6 +714,8 @@ const es: InsightsStrings = {
     interviewer: 'Entrevistador',
     employee: 'Persona empleada',
     declined: 'Omitió esta pregunta',
+    degradedQuestion: 'La formuló el guion de respaldo: el modelo de IA no estaba disponible.',
+    interviewId: 'ID de la entrevista',
   },
 };
 

@@ -131,6 +131,8 @@ export interface TranscriptMessage {
   /** ISO 8601, or the month only ('2026-11') for an anonymous interview. */
   at: string;
   sentiment?: { score: number | null; label: string };
+  /** True when the scripted fallback asked this question because the model failed. */
+  degraded?: boolean;
 }
 
 /** `GET /v1/admin/insights/interviews/:id`. */
