@@ -98,6 +98,10 @@ export function serverEnv(options: ServerOptions): Record<string, string> {
       : {}),
     // BENCH_SERVER_NODE_OPTIONS=--cpu-prof profiles the benchmarked server (it is not passed on otherwise).
     ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
+    // BENCH_MODEL_TRANSPORT=fetch|undici compares the server's transports to the model (EXITBOT_MODEL_TRANSPORT).
+    ...(process.env.BENCH_MODEL_TRANSPORT
+      ? { EXITBOT_MODEL_TRANSPORT: process.env.BENCH_MODEL_TRANSPORT }
+      : {}),
     ...options.env,
   };
 }

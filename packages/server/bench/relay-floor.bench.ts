@@ -1,9 +1,11 @@
 // The floor of relaying a streamed model reply on this machine: CPU a process spends reading a response that
 // arrives in 51 separate chunks 20 ms apart (the pacing of message-path.bench.ts), with nothing done to the
-// chunks, through fetch (what the openai client uses) and through node:http. 200 responses at once; the fake
-// model runs in its own process. Whatever the server does per relayed token comes on top of this.
+// chunks, through Node's fetch (the openai client's default), through the server's transport under the openai
+// client (undici's request(), the body as a web stream: createModelFetch) and through node:http. 200
+// responses at once; the fake model runs in its own process. Whatever the server does per token comes on top.
 // Run: node bench/relay-floor.bench.ts
 import { Agent, request as httpRequest } from 'node:http';
+import { createModelFetch } from '../src/interviews/model-fetch.ts';
 import { figure, printTable, startFakeModel } from './harness.ts';
 
 const streams = 200;
@@ -12,10 +14,11 @@ await model.control({ tokens: 50, intervalMs: 20 });
 const url = `http://127.0.0.1:${model.port}/v1/chat/completions`;
 const body = JSON.stringify({ model: 'fake', stream: true, messages: [{ role: 'user', content: 'Hello' }] });
 const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+const modelFetch = createModelFetch();
 
-/** Reads one streamed response; resolves with the number of chunks. */
-async function viaFetch(): Promise<number> {
-  const response = await fetch(url, {
+/** Reads one streamed response through `read` (a fetch); resolves with the number of chunks. */
+async function viaFetch(read: typeof fetch = fetch): Promise<number> {
+  const response = await read(url, {
     method: 'POST',
     body,
     headers: { 'content-type': 'application/json' },
@@ -47,7 +50,8 @@ function viaHttp(): Promise<number> {
 const rows: Record<string, string | number>[] = [];
 try {
   for (const [name, read] of [
-    ['fetch', viaFetch],
+    ['fetch', () => viaFetch()],
+    ['server transport', () => viaFetch(modelFetch)],
     ['node:http', viaHttp],
   ] as const) {
     await Promise.all(Array.from({ length: streams }, () => read())); // warm-up: connections, JIT

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       [{ EXITBOT_SECRET: 'short' }, 'EXITBOT_SECRET'],
       [{ EXITBOT_DEMO: 'maybe' }, 'EXITBOT_DEMO'],
       [{ EXITBOT_RATE_LIMIT_TENANT_PER_SECOND: '0' }, 'EXITBOT_RATE_LIMIT_TENANT_PER_SECOND'],
+      [{ EXITBOT_MODEL_TRANSPORT: 'curl' }, 'EXITBOT_MODEL_TRANSPORT'],
     ];
     for (const [environment, variable] of cases) {
       expect(() => loadConfig(environment)).toThrow(ConfigError);
@@ -61,6 +62,10 @@ describe('loadConfig', () => {
       apiKey: 'sk-test',
       baseURL: 'http://127.0.0.1:11434/v1',
       model: 'llama3.1',
+      transport: 'undici',
     });
+    expect(
+      loadConfig({ OPENAI_API_KEY: 'sk-test', EXITBOT_MODEL_TRANSPORT: 'fetch' }).openai?.transport,
+    ).toBe('fetch');
   });
 });

@@ -59,6 +59,7 @@ export const environmentSchema = z.object({
   EXITBOT_MODEL_BREAKER_RESET_MS: positiveInt(3_600_000).default(30_000),
   EXITBOT_MODEL_CONCURRENCY: positiveInt(100_000).default(512),
   EXITBOT_MODEL_QUEUE: positiveInt(1_000_000).default(2048),
+  EXITBOT_MODEL_TRANSPORT: z.enum(['undici', 'fetch']).default('undici'),
   EXITBOT_PUBLIC_URL: urlSchema.optional(),
   EXITBOT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -97,6 +98,11 @@ export interface Config {
         apiKey: string;
         baseURL: string | undefined;
         model: string;
+        /**
+         * How requests reach the provider: `undici` (undici's `request()` under the openai client, the
+         * cheaper way to read a stream) or `fetch` (Node's own fetch, which follows NODE_USE_ENV_PROXY).
+         */
+        transport: 'undici' | 'fetch';
         /** How model calls fail fast: per-attempt timeouts, attempts, circuit breaker (see `withResilience`). */
         resilience: {
           /** Longest wait for the first and for each next piece of a streamed question. */
@@ -186,6 +192,7 @@ export function loadConfig(
           apiKey: env.OPENAI_API_KEY,
           baseURL: env.OPENAI_BASE_URL,
           model: env.EXITBOT_MODEL,
+          transport: env.EXITBOT_MODEL_TRANSPORT,
           resilience: {
             streamTimeoutMs: env.EXITBOT_MODEL_TIMEOUT_MS,
             timeoutMs: env.EXITBOT_MODEL_REPORT_TIMEOUT_MS,

@@ -5,8 +5,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openaiModel } from '@exitbot/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createModelFetch } from './model-fetch.ts';
 
-describe('the OpenAI-compatible model over HTTP', () => {
+// Node's fetch (the SDK's default) and the server's own transport (EXITBOT_MODEL_TRANSPORT=undici).
+describe.each([
+  ['Node fetch', undefined],
+  ['undici request (the server transport)', createModelFetch()],
+] as const)('the OpenAI-compatible model over HTTP, through %s', (_name, transport) => {
   let server: Server;
   let connections = 0;
   let ended = 0;
@@ -55,6 +60,7 @@ describe('the OpenAI-compatible model over HTTP', () => {
       apiKey: 'sk-test',
       baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
       model: 'test-model',
+      ...(transport ? { fetch: transport } : {}),
     });
     ended = 0;
     const texts: string[] = [];
@@ -92,6 +98,7 @@ describe('the OpenAI-compatible model over HTTP', () => {
       apiKey: 'sk-test',
       baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
       model: 'test-model',
+      ...(transport ? { fetch: transport } : {}),
     });
     let text = '';
     for await (const piece of model.streamText({ messages: [{ role: 'user', content: 'Hello' }] }))

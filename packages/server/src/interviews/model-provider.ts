@@ -11,6 +11,7 @@ import type { Config } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { activeGuideKey, defaultGuideKey, tenantGuide } from '../tenants/tenant-guides.ts';
 import type { TenantSettings } from '../tenants/tenant-settings.ts';
+import { createModelFetch } from './model-fetch.ts';
 
 /** The model and interviewer a tenant's interviews use. */
 export interface TenantEngine {
@@ -41,6 +42,8 @@ export type ModelProvider = ReturnType<typeof createModelProvider>;
 /** Creates the model provider. */
 export function createModelProvider(options: ModelProviderOptions) {
   const models = new Map<string, ChatModel>();
+  // One connection pool for every model of this process (tenants may name other models, not other hosts).
+  const modelFetch = options.openai?.transport === 'undici' ? createModelFetch() : undefined;
   // Interviewers per model and guide; a tenant's own guides are keyed by tenant, since two tenants may both
   // upload a guide named "ours@1" with different questions.
   const engines = new QuickLRU<string, TenantEngine>({ maxSize: 2000 });
@@ -109,6 +112,7 @@ export function createModelProvider(options: ModelProviderOptions) {
           apiKey: openai.apiKey,
           model: modelName,
           ...(openai.baseURL ? { baseURL: openai.baseURL } : {}),
+          ...(modelFetch ? { fetch: modelFetch } : {}),
           resilience: openai.resilience,
         }),
       );
