@@ -139,6 +139,20 @@ async function openDashboard(query = ''): Promise<{ page: Page; problems: PagePr
   return { page, problems, alerts };
 }
 
+/** Posts an employee message through the real API (JSON answer, not a stream) and expects it taken. */
+async function postMessage(token: string, body: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${server.url}/v1/interview/messages`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+    },
+    body: JSON.stringify({ clientMessageId: `m-${Math.random().toString(36).slice(2, 12)}`, ...body }),
+  });
+  expect(response.status).toBe(200);
+}
+
 const tileValue = (page: Page, index: number) =>
   page.locator('exit-insights .tile').nth(index).locator('.tile-value');
 
@@ -400,18 +414,7 @@ describe('<exit-insights>', () => {
       employee: { name: 'Transcript Person' },
       attributes: { department: 'Engineering', location: 'Berlin' },
     });
-    const post = async (body: Record<string, unknown>) => {
-      const response = await fetch(`${server.url}/v1/interview/messages`, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-        },
-        body: JSON.stringify({ clientMessageId: `m-${Math.random().toString(36).slice(2, 12)}`, ...body }),
-      });
-      expect(response.status).toBe(200);
-    };
+    const post = (body: Record<string, unknown>) => postMessage(token, body);
     await post({ type: 'start' });
     const answer = `My manager ignored every idea ${hostile} and I stopped proposing any.`;
     await post({ type: 'answer', text: answer });
@@ -481,18 +484,7 @@ describe('<exit-insights>', () => {
       expiresAt: new Date(Date.now() + 4_000).toISOString(),
       attributes: { department: 'Sales' },
     });
-    const post = async (body: Record<string, unknown>) => {
-      const response = await fetch(`${server.url}/v1/interview/messages`, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-        },
-        body: JSON.stringify({ clientMessageId: `m-${Math.random().toString(36).slice(2, 12)}`, ...body }),
-      });
-      expect(response.status).toBe(200);
-    };
+    const post = (body: Record<string, unknown>) => postMessage(token, body);
     await post({ type: 'start' });
     const answer = 'I left half-way through this interview, but here is one honest answer.';
     await post({ type: 'answer', text: answer });

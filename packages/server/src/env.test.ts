@@ -64,8 +64,12 @@ describe('loadConfig', () => {
       model: 'llama3.1',
       transport: 'undici',
     });
-    expect(
-      loadConfig({ OPENAI_API_KEY: 'sk-test', EXITBOT_MODEL_TRANSPORT: 'fetch' }).openai?.transport,
-    ).toBe('fetch');
+    const transport = (environment: Record<string, string>) =>
+      loadConfig({ OPENAI_API_KEY: 'sk-test', ...environment }).openai?.transport;
+    expect(transport({ EXITBOT_MODEL_TRANSPORT: 'fetch' })).toBe('fetch');
+    // Node's fetch follows HTTP(S)_PROXY with NODE_USE_ENV_PROXY=1: then it stays the default.
+    expect(transport({ NODE_USE_ENV_PROXY: '1' })).toBe('fetch');
+    expect(transport({ NODE_USE_ENV_PROXY: '1', EXITBOT_MODEL_TRANSPORT: 'undici' })).toBe('undici');
+    expect(transport({ NODE_USE_ENV_PROXY: '0' })).toBe('undici');
   });
 });

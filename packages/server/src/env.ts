@@ -59,7 +59,9 @@ export const environmentSchema = z.object({
   EXITBOT_MODEL_BREAKER_RESET_MS: positiveInt(3_600_000).default(30_000),
   EXITBOT_MODEL_CONCURRENCY: positiveInt(100_000).default(512),
   EXITBOT_MODEL_QUEUE: positiveInt(1_000_000).default(2048),
-  EXITBOT_MODEL_TRANSPORT: z.enum(['undici', 'fetch']).default('undici'),
+  EXITBOT_MODEL_TRANSPORT: z.enum(['undici', 'fetch']).optional(),
+  /** Node's own switch for HTTP proxies from HTTP(S)_PROXY (its fetch follows them; undici's request() does not). */
+  NODE_USE_ENV_PROXY: z.string().optional(),
   EXITBOT_PUBLIC_URL: urlSchema.optional(),
   EXITBOT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -192,7 +194,10 @@ export function loadConfig(
           apiKey: env.OPENAI_API_KEY,
           baseURL: env.OPENAI_BASE_URL,
           model: env.EXITBOT_MODEL,
-          transport: env.EXITBOT_MODEL_TRANSPORT,
+          // A proxy that Node's fetch would follow keeps being followed: the default is then fetch.
+          transport:
+            env.EXITBOT_MODEL_TRANSPORT ??
+            (env.NODE_USE_ENV_PROXY && env.NODE_USE_ENV_PROXY !== '0' ? 'fetch' : 'undici'),
           resilience: {
             streamTimeoutMs: env.EXITBOT_MODEL_TIMEOUT_MS,
             timeoutMs: env.EXITBOT_MODEL_REPORT_TIMEOUT_MS,

@@ -1,9 +1,10 @@
 // The server's transport under the openai client, against a real HTTP server on loopback: it must behave like
 // `fetch` wherever the client (and our stream reader) looks.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { ModelCallError, openaiModel } from '@exitbot/sdk';
+import { Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createModelFetch } from './model-fetch.ts';
 
@@ -93,14 +94,89 @@ describe('createModelFetch', () => {
     expect(response.body).toBeNull();
   });
 
-  it('should decode a compressed body, as fetch does', async () => {
-    handler = (_request, response) => {
-      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
-      response.end(gzipSync(JSON.stringify({ choices: [{ message: { content: 'hello' } }] })));
+  it('should decode a compressed body, also two codings, as fetch does', async () => {
+    const json = JSON.stringify({ choices: [{ message: { content: 'hello' } }] });
+    handler = (request, response) => {
+      if (request.url === '/gzip') {
+        response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+        response.end(gzipSync(json));
+        return;
+      }
+      // gzip first, then br: undone br first.
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip, br' });
+      response.end(brotliCompressSync(gzipSync(json)));
     };
     const response = await modelFetch(`${base}/gzip`, { method: 'POST', body: '{}' });
-    expect(response.headers.get('content-encoding')).toBeNull();
+    expect(response.headers.get('content-encoding')).toBe('gzip');
     expect(await response.json()).toEqual({ choices: [{ message: { content: 'hello' } }] });
+    const chained = await modelFetch(`${base}/chain`, { method: 'POST', body: '{}' });
+    expect(await chained.json()).toEqual({ choices: [{ message: { content: 'hello' } }] });
+  });
+
+  it('should send the standard methods upper-cased, as fetch does (a HEAD answers without a body)', async () => {
+    let method: string | undefined;
+    handler = (request, response) => {
+      method = request.method;
+      response.writeHead(200, { 'Content-Type': 'text/plain' }).end();
+    };
+    const response = await modelFetch(`${base}/head`, { method: 'head' });
+    expect(method).toBe('HEAD');
+    expect(response.body).toBeNull();
+  });
+
+  it('should stop reading from the socket while nobody reads the body (backpressure)', async () => {
+    let flooding: ServerResponse | undefined;
+    let finished = false;
+    handler = (_request, response) => {
+      flooding = response;
+      response.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      response.on('finish', () => {
+        finished = true;
+      });
+      // 64 MB in 64 KB writes, each once the previous one was taken by the socket.
+      const piece = Buffer.alloc(64 * 1024, 97);
+      let left = 1024;
+      const write = () => {
+        while (left > 0) {
+          left -= 1;
+          if (left === 0) response.end(piece);
+          else if (!response.write(piece)) return void response.once('drain', write);
+        }
+      };
+      write();
+    };
+    const response = await modelFetch(`${base}/flood`, { method: 'POST', body: '{}' });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    // The client stops taking bytes: the server's writes back up and it never gets to the end.
+    await vi.waitFor(() => expect(flooding?.writableNeedDrain).toBe(true), { timeout: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(finished).toBe(false);
+    await reader.cancel();
+  });
+
+  it('should reject, and close the connection, for a status a Response cannot carry', async () => {
+    // A server that answers with a status outside 200-599 (node:http would not send one).
+    let closedConnection = false;
+    const odd = createNetServer((socket) => {
+      socket.on('close', () => {
+        closedConnection = true;
+      });
+      socket.once('data', () => socket.write('HTTP/1.1 600 Odd\r\nContent-Length: 20\r\n\r\nnot'));
+    });
+    await new Promise<void>((resolve) => odd.listen(0, '127.0.0.1', resolve));
+    try {
+      const failure = await modelFetch(`http://127.0.0.1:${(odd.address() as AddressInfo).port}/odd`, {
+        method: 'POST',
+        body: '{}',
+      }).catch((error) => error);
+      expect(failure).toBeInstanceOf(TypeError);
+      expect((failure as TypeError).message).toBe('fetch failed');
+      // Its unread body does not keep the connection.
+      await vi.waitFor(() => expect(closedConnection).toBe(true));
+    } finally {
+      await new Promise((resolve) => odd.close(resolve));
+    }
   });
 
   it('should follow a redirect that keeps the method and body (307)', async () => {
@@ -123,6 +199,28 @@ describe('createModelFetch', () => {
     const failure = await modelFetch(`${base}/never`, { signal: controller.signal }).catch((error) => error);
     expect((failure as Error).name).toBe('AbortError');
     expect(requests).toBe(before);
+  });
+
+  it('should reject with the signal’s reason when aborted while waiting for the response, or for a connection', async () => {
+    handler = () => {
+      // Never answers.
+    };
+    const waiting = new AbortController();
+    const pending = modelFetch(`${base}/silent`, { method: 'POST', body: '{}', signal: waiting.signal });
+    setTimeout(() => waiting.abort(), 50);
+    expect(((await pending.catch((error) => error)) as Error).name).toBe('AbortError');
+
+    // A connection that never comes (undici would wait for it before looking at the signal).
+    class Stalled extends Dispatcher {
+      override dispatch(): boolean {
+        return true;
+      }
+    }
+    const stalledFetch = createModelFetch({ dispatcher: new Stalled() });
+    const connecting = new AbortController();
+    const stalled = stalledFetch(`${base}/v1`, { method: 'POST', body: '{}', signal: connecting.signal });
+    setTimeout(() => connecting.abort(), 50);
+    expect(((await stalled.catch((error) => error)) as Error).name).toBe('AbortError');
   });
 
   it('should end the body with the signal’s reason when aborted while it streams, and close the connection', async () => {
@@ -207,6 +305,35 @@ describe('createModelFetch', () => {
       })().catch((error) => error);
       expect(ModelCallError.isInstance(failure)).toBe(true);
       expect(failure).toMatchObject({ statusCode: 429, isRetryable: true, retryAfterMs: 3000 });
+    });
+
+    it('should report the client’s own timeout as a timeout, and the caller’s abort as an abort', async () => {
+      handler = () => {
+        // Never answers.
+      };
+      const slow = openaiModel({
+        apiKey: 'sk-test',
+        baseURL: `${base}/v1`,
+        model: 'test-model',
+        resilience: false,
+        timeoutMs: 200,
+        fetch: modelFetch,
+      });
+      const read = async (signal?: AbortSignal) => {
+        for await (const _ of slow.streamText({
+          messages: [{ role: 'user', content: 'Hi' }],
+          ...(signal ? { signal } : {}),
+        })) {
+          // never reached
+        }
+      };
+      expect(await read().catch((error) => error)).toMatchObject({
+        code: 'model-timeout',
+        isRetryable: true,
+      });
+      const caller = new AbortController();
+      setTimeout(() => caller.abort(), 50);
+      expect(await read(caller.signal).catch((error) => error)).toMatchObject({ code: 'aborted' });
     });
 
     it('should report an unreachable provider as a retryable connection error', async () => {

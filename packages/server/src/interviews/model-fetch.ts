@@ -1,12 +1,15 @@
-import type { Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { pipeline, type Readable, type Transform } from 'node:stream';
+import { constants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 
 type Undici = typeof import('undici');
 let undiciModule: Promise<Undici> | undefined;
 /** undici, loaded on the first model call: it takes ~90 ms to load, and a server without an LLM never needs it. */
 function loadUndici(): Promise<Undici> {
-  undiciModule ??= import('undici');
+  undiciModule ??= import('undici').catch((error: unknown) => {
+    undiciModule = undefined;
+    throw error;
+  });
   return undiciModule;
 }
 
@@ -27,26 +30,71 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
+/** A decoder of one content coding, lenient about a cut-off end as `fetch` is; undefined for one it does not know. */
+function decoderOf(coding: string): Transform | undefined {
+  if (coding === 'gzip' || coding === 'x-gzip')
+    return createGunzip({ flush: constants.Z_SYNC_FLUSH, finishFlush: constants.Z_SYNC_FLUSH });
+  if (coding === 'deflate')
+    return createInflate({ flush: constants.Z_SYNC_FLUSH, finishFlush: constants.Z_SYNC_FLUSH });
+  if (coding === 'br')
+    return createBrotliDecompress({
+      flush: constants.BROTLI_OPERATION_FLUSH,
+      finishFlush: constants.BROTLI_OPERATION_FLUSH,
+    });
+  return undefined;
+}
+
 /**
- * The body as `fetch` hands it out: decompressed when the server compressed it (we ask for no compression,
- * as the bytes are read as they come, but a proxy may compress anyway). The header goes, as with `fetch`.
+ * The body as `fetch` hands it out: decoded when the server compressed it (we ask for no compression, as the
+ * bytes are read as they come, but a proxy may compress anyway), codings undone last first; a coding it does
+ * not know leaves the body as it came. The headers stay as they came, as with `fetch`.
  */
 function decoded(body: Readable, headers: Headers): Readable {
-  const encoding = headers.get('content-encoding')?.trim().toLowerCase();
-  const decoder =
-    encoding === 'gzip' || encoding === 'x-gzip'
-      ? createGunzip()
-      : encoding === 'deflate'
-        ? createInflate()
-        : encoding === 'br'
-          ? createBrotliDecompress()
-          : undefined;
-  if (!decoder) return body;
-  headers.delete('content-encoding');
-  headers.delete('content-length');
-  body.on('error', (error) => decoder.destroy(error));
-  decoder.on('close', () => body.destroy());
-  return body.pipe(decoder);
+  const codings = (headers.get('content-encoding') ?? '')
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity');
+  if (codings.length === 0) return body;
+  const decoders = codings.reverse().map(decoderOf);
+  if (decoders.some((decoder) => decoder === undefined)) return body;
+  // An error anywhere destroys every stream of the chain and reaches the last one (the reader's source).
+  return pipeline([body, ...(decoders as Transform[])], () => {}) as unknown as Readable;
+}
+
+const fetchMethods = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+/** The method as `fetch` sends it: the standard ones upper-cased, any other as given. */
+function methodOf(method: string | undefined): string {
+  if (method === undefined) return 'GET';
+  const upper = method.toUpperCase();
+  return fetchMethods.has(upper) ? upper : method;
+}
+
+/** Settles with `requested`, or rejects at once when `signal` aborts (undici waits for a connection first). */
+function unlessAborted<T extends Dispatcher.ResponseData>(
+  requested: Promise<T>,
+  signal: AbortSignal,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      reject(abortReason(signal));
+      // A response that still comes is not read by anyone.
+      requested.then(
+        (late) => late.body.destroy(),
+        () => {},
+      );
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    requested.then(
+      (answer) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(answer);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** The body of `init` as undici sends it, or `undefined` when this fetch does not handle it. */
@@ -56,6 +104,56 @@ function bodyOf(body: RequestInit['body']): string | Uint8Array | null | undefin
   if (body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   return undefined;
+}
+
+/** The `Response` of an undici answer: its headers, and its body as a web stream read from the socket. */
+function responseOf(
+  answer: Dispatcher.ResponseData,
+  method: string,
+  signal: AbortSignal | undefined,
+): Response {
+  const responseHeaders = new Headers();
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (Array.isArray(value)) for (const item of value) responseHeaders.append(name, item);
+    else if (value !== undefined) responseHeaders.set(name, value);
+  }
+  if (answer.statusCode < 200 || answer.statusCode > 599) {
+    throw new RangeError(`status ${answer.statusCode} is outside 200-599`);
+  }
+  if (nullBodyStatuses.has(answer.statusCode) || method === 'HEAD') {
+    answer.body.resume();
+    return new Response(null, { status: answer.statusCode, headers: responseHeaders });
+  }
+  const source = decoded(answer.body, responseHeaders);
+  // Set once the reader cancelled: the socket's last events go nowhere.
+  let cancelled = false;
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        source.on('data', (chunk: Buffer) => {
+          if (cancelled) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 1) <= 0) source.pause();
+        });
+        source.once('end', () => {
+          if (!cancelled) controller.close();
+        });
+        // `on`, not `once`: an aborted socket may report more than one error.
+        source.on('error', (error) => {
+          if (!cancelled) controller.error(signal?.aborted ? abortReason(signal) : error);
+        });
+      },
+      pull() {
+        source.resume();
+      },
+      cancel() {
+        cancelled = true;
+        source.destroy();
+      },
+    },
+    { highWaterMark: bufferedBytes, size: (chunk) => chunk.byteLength },
+  );
+  return new Response(stream, { status: answer.statusCode, headers: responseHeaders });
 }
 
 /**
@@ -87,57 +185,28 @@ export function createModelFetch(options: ModelFetchOptions = {}): typeof fetch 
     new Headers(init.headers).forEach((value, name) => {
       headers[name] = value;
     });
+    const method = methodOf(init.method);
     let answer: Dispatcher.ResponseData;
     try {
-      answer = await request(input, {
+      const requested = request(input, {
         dispatcher,
-        method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
+        method: method as Dispatcher.HttpMethod,
         headers,
         body,
         ...(signal ? { signal } : {}),
       });
+      answer = await (signal ? unlessAborted(requested, signal) : requested);
     } catch (error) {
       if (signal?.aborted) throw abortReason(signal);
       throw new TypeError('fetch failed', { cause: error });
     }
-    const responseHeaders = new Headers();
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (Array.isArray(value)) for (const item of value) responseHeaders.append(name, item);
-      else if (value !== undefined) responseHeaders.set(name, value);
+    try {
+      return responseOf(answer, method, signal);
+    } catch (error) {
+      // A status or a header a Response cannot carry: the connection goes, as with `fetch`.
+      answer.body.destroy();
+      throw new TypeError('fetch failed', { cause: error });
     }
-    if (nullBodyStatuses.has(answer.statusCode) || init.method === 'HEAD') {
-      answer.body.resume();
-      return new Response(null, { status: answer.statusCode, headers: responseHeaders });
-    }
-    const source = decoded(answer.body, responseHeaders);
-    // Set once the reader cancelled: the socket's last events go nowhere.
-    let cancelled = false;
-    const stream = new ReadableStream<Uint8Array>(
-      {
-        start(controller) {
-          source.on('data', (chunk: Buffer) => {
-            if (cancelled) return;
-            controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-            if ((controller.desiredSize ?? 1) <= 0) source.pause();
-          });
-          source.once('end', () => {
-            if (!cancelled) controller.close();
-          });
-          source.once('error', (error) => {
-            if (!cancelled) controller.error(signal?.aborted ? abortReason(signal) : error);
-          });
-        },
-        pull() {
-          source.resume();
-        },
-        cancel() {
-          cancelled = true;
-          source.destroy();
-        },
-      },
-      { highWaterMark: bufferedBytes, size: (chunk) => chunk.byteLength },
-    );
-    return new Response(stream, { status: answer.statusCode, headers: responseHeaders });
   }
   return modelFetch as typeof fetch;
 }

@@ -1,6 +1,8 @@
 // The wire contract of the insights API (`GET /v1/admin/insights` and friends), as the dashboard reads
 // it. The server's `InsightsResult` (packages/server/src/insights/insights.service.ts) is the source.
 
+import type { TranscriptEntry } from '@exitbot/sdk/client';
+
 /** Text in en, de, fr, es (custom guides may give only en). */
 export type LocalizedText = { en: string } & Partial<Record<'de' | 'fr' | 'es', string>>;
 
@@ -120,20 +122,11 @@ export interface InterviewReport {
   suggestedActions?: string[];
 }
 
-/** One message of a transcript as `GET /v1/admin/interviews/:id` gives it to the admin role. */
-export interface TranscriptMessage {
-  seq: number;
-  role: 'interviewer' | 'employee';
-  /** For the interviewer: opening / probe / closing; for the employee: answer / decline / finish / start. */
-  kind: string;
-  text: string;
-  topicId: string | null;
-  /** ISO 8601, or the month only ('2026-11') for an anonymous interview. */
-  at: string;
-  sentiment?: { score: number | null; label: string };
-  /** True when the scripted fallback asked this question because the model failed. */
-  degraded?: boolean;
-}
+/**
+ * One message of a transcript as `GET /v1/admin/interviews/:id` gives it to the admin role: the SDK's
+ * transcript entry (`at` by month only for an anonymous interview) with the answer's offline sentiment.
+ */
+export type TranscriptMessage = TranscriptEntry & { sentiment?: { score: number | null; label: string } };
 
 /** `GET /v1/admin/insights/interviews/:id`. */
 export interface InterviewDetail {
