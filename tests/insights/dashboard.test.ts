@@ -502,6 +502,7 @@ describe('<exit-insights>', () => {
     await row.locator('button', { hasText: 'Transcript' }).click();
     const dialog = page.locator('exit-insights dialog');
     await dialog.locator('.interview-id', { hasText: id }).waitFor();
+    expect(await dialog.locator('#report-heading').textContent()).toBe('Interview');
     await dialog.locator('button', { hasText: 'Show the transcript' }).click();
     await dialog.locator('.transcript li.employee', { hasText: answer }).waitFor();
     expect(problems.pageErrors).toEqual([]);

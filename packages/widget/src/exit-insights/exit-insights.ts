@@ -1018,7 +1018,7 @@ export class ExitInsights extends LitElement {
     return html`
       <dialog aria-labelledby="report-heading" @close=${() => this.#onDialogClose()}>
         <div class="dialog-head">
-          <h2 id="report-heading">${text.report.heading}</h2>
+          <h2 id="report-heading">${detail && detail !== 'loading' && !detail.report ? text.report.headingNoReport : text.report.heading}</h2>
           <button type="button" class="secondary small" @click=${() => this.#closeReport()}>${text.report.close}</button>
         </div>
         ${this._detailError ? html`<div class="notice error" role="alert">${this._detailError}</div>` : nothing}

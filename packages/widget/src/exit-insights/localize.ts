@@ -90,6 +90,8 @@ export interface InsightsStrings {
   no: string;
   report: {
     heading: string;
+    /** The dialog's heading for an interview without a report (its transcript only). */
+    headingNoReport: string;
     aiGenerated: string;
     offline: string;
     degraded: string;
@@ -233,6 +235,7 @@ const en: InsightsStrings = {
   no: 'No',
   report: {
     heading: 'Interview report',
+    headingNoReport: 'Interview',
     aiGenerated: 'AI-generated report',
     offline: 'Offline report (written without AI)',
     degraded: 'The AI model was unavailable, so this report was written offline from keywords.',
@@ -377,6 +380,7 @@ const de: InsightsStrings = {
   no: 'Nein',
   report: {
     heading: 'Gesprächsbericht',
+    headingNoReport: 'Interview',
     aiGenerated: 'KI-generierter Bericht',
     offline: 'Offline-Bericht (ohne KI erstellt)',
     degraded:
@@ -525,6 +529,7 @@ const fr: InsightsStrings = {
   no: 'Non',
   report: {
     heading: 'Rapport d’entretien',
+    headingNoReport: 'Entretien',
     aiGenerated: 'Rapport généré par IA',
     offline: 'Rapport hors ligne (rédigé sans IA)',
     degraded: 'Le modèle d’IA était indisponible : ce rapport a été rédigé hors ligne à partir de mots-clés.',
@@ -671,6 +676,7 @@ const es: InsightsStrings = {
   no: 'No',
   report: {
     heading: 'Informe de la entrevista',
+    headingNoReport: 'Entrevista',
     aiGenerated: 'Informe generado por IA',
     offline: 'Informe sin conexión (redactado sin IA)',
     degraded:
